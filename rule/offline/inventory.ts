@@ -8,7 +8,8 @@ import type { RouteTable, SecurityGroup, Subnet } from '@aws-sdk/client-ec2';
 import type { DescribeNotebookInstanceOutput, Tag } from '@aws-sdk/client-sagemaker';
 
 /** A notebook as DescribeNotebookInstance returns it, plus its tags (ListTags). */
-export interface InventoryNotebook extends Omit<DescribeNotebookInstanceOutput, 'CreationTime' | 'LastModifiedTime'> {
+export interface InventoryNotebook
+  extends Omit<DescribeNotebookInstanceOutput, 'CreationTime' | 'LastModifiedTime'> {
   readonly NotebookInstanceName: string;
   readonly NotebookInstanceArn: string;
   readonly Tags?: readonly Tag[];
@@ -42,4 +43,7 @@ export interface Inventory {
   /** Config's inventory of AWS::SageMaker::NotebookInstance; undefined = Config refuses the call. */
   readonly discoveredResources?: readonly DiscoveredResource[];
   readonly priorEvaluations?: readonly PriorEvaluation[];
+  /** The rule name and parameters the example is meant to be evaluated with (Config's InputParameters). */
+  readonly configRuleName?: string;
+  readonly ruleParameters?: Readonly<Record<string, string>>;
 }
