@@ -3,6 +3,7 @@
  * RuleParameters. Anything we do not understand throws, naming the parameter: a typo must never
  * silently weaken the rule.
  */
+import { describeValue } from './text';
 
 export interface RuleParameters {
   /** Approved subnets; undefined = any subnet of a customer VPC. */
@@ -155,10 +156,4 @@ function parseTagKey(name: ParameterName, value: unknown): string | undefined {
     throw new InvalidParameterError(name, `must be at most ${MAX_TAG_KEY_LENGTH} characters`);
   }
   return key;
-}
-
-/** A short, safe rendering of a bad value for an error message (inputs can be huge). */
-function describeValue(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -1,0 +1,65 @@
+/**
+ * Bundles the rule Lambda into one CommonJS file, dist/rule/index.js, with the AWS SDK inside.
+ * - `mainFields: ['module', 'main']` takes the SDK's ES modules, which tree-shake.
+ * - The SDK's per-service schema files write some keys as computed properties (`{ [_xN]: ... }` with
+ *   `const _xN = "xmlName"`). esbuild cannot prove a computed key side-effect free, so it keeps every schema
+ *   of a file that has them: all ~3,400 EC2 shapes. Inlining those constant keys lets it drop the unused
+ *   ones (the bundle goes from ~945 KB to ~400 KB; see BENCHMARKS.md). If a future SDK changes the pattern,
+ *   nothing is inlined and the bundle is only bigger; the wire-level integration test checks the result.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
+
+export const RULE_ENTRY = join(import.meta.dirname, 'handler.ts');
+export const RULE_BUNDLE = join(import.meta.dirname, '..', 'dist', 'rule', 'index.js');
+
+const SDK_SCHEMA_FILE = /@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
+
+export const inlineConstantSchemaKeys: Plugin = {
+  name: 'inline-constant-schema-keys',
+  setup(builder) {
+    builder.onLoad({ filter: SDK_SCHEMA_FILE }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      return { contents: inlineConstantKeys(source), loader: 'js' };
+    });
+  },
+};
+
+/** Replaces `[_name]:` with `"value":` where the module declares `const _name = "value";`. */
+export function inlineConstantKeys(source: string): string {
+  const constants = new Map<string, string>();
+  for (const [, name, literal] of source.matchAll(/^const (_\w+) = ("[^"\\\n]*");$/gm)) {
+    if (name && literal) constants.set(name, literal);
+  }
+  return source.replace(/\[(_\w+)\]:/g, (key, name: string) => {
+    const literal = constants.get(name);
+    return literal ? `${literal}:` : key;
+  });
+}
+
+export const RULE_BUILD_OPTIONS: BuildOptions = {
+  entryPoints: [RULE_ENTRY],
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [inlineConstantSchemaKeys],
+};
+
+export async function buildRule(outfile = RULE_BUNDLE, overrides: BuildOptions = {}): Promise<void> {
+  mkdirSync(dirname(outfile), { recursive: true });
+  await build({ ...RULE_BUILD_OPTIONS, outfile, ...overrides });
+  // The project is ESM; this marks the bundle's folder as CommonJS so Node loads it as Lambda does.
+  writeFileSync(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
+}
+
+if (process.argv[1] === import.meta.filename) {
+  await buildRule();
+  console.log(`wrote ${RULE_BUNDLE}`);
+}

@@ -1,0 +1,108 @@
+/**
+ * SDK clients, created once per account and reused across warm invocations. They use the SDK's default
+ * configuration (region, credentials and AWS_ENDPOINT_URL* from the environment) with adaptive retry, so the
+ * same bundle runs in Lambda and against a local fake endpoint.
+ *
+ * Organization mode: when the event names another account, the clients assume MEMBER_ACCOUNT_ROLE_NAME there,
+ * so evaluations are read from and reported into that member account — never into the Lambda's own.
+ */
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type {
+  AwsCredentialIdentityProvider,
+  HttpHandlerOptions,
+  HttpRequest,
+  HttpResponse,
+  RequestHandler,
+} from '@smithy/types';
+import { NetworkFactsLookup } from './network';
+
+export interface RuleClients {
+  readonly config: ConfigServiceClient;
+  readonly sagemaker: SageMakerClient;
+  readonly ec2: EC2Client;
+}
+
+/** Everything the rule keeps per account: clients and the network-facts cache that goes with them. */
+export interface AccountSession {
+  readonly accountId: string;
+  readonly clients: RuleClients;
+  readonly network: NetworkFactsLookup;
+}
+
+export interface ClientSettings {
+  readonly region?: string;
+  readonly credentials?: AwsCredentialIdentityProvider;
+  /** For the offline backend (`npm start`); the default is the SDK's HTTP handler. */
+  readonly requestHandler?: RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions>;
+  readonly maxAttempts?: number;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+export function createRuleClients(settings: ClientSettings = {}): RuleClients {
+  const common = {
+    retryMode: 'adaptive',
+    maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    ...(settings.region && { region: settings.region }),
+    ...(settings.credentials && { credentials: settings.credentials }),
+    ...(settings.requestHandler && { requestHandler: settings.requestHandler }),
+  } as const;
+  return {
+    config: new ConfigServiceClient(common),
+    sagemaker: new SageMakerClient(common),
+    ec2: new EC2Client(common),
+  };
+}
+
+export class AccountMismatchError extends Error {
+  override readonly name = 'AccountMismatchError';
+}
+
+export interface SessionSettings extends ClientSettings {
+  /** The role the Lambda assumes in member accounts (organization mode); undefined = single account. */
+  readonly memberAccountRoleName?: string;
+}
+
+/**
+ * Hands out one AccountSession per account. `ownAccountId` and `partition` come from the Lambda's own ARN
+ * (the invocation context), so no call is needed to learn them.
+ */
+export class AccountSessions {
+  private readonly sessions = new Map<string, AccountSession>();
+
+  constructor(private readonly settings: SessionSettings = {}) {}
+
+  forAccount(accountId: string, own: { accountId: string; partition: string }): AccountSession {
+    const existing = this.sessions.get(accountId);
+    if (existing) return existing;
+    const session = this.createSession(accountId, own);
+    this.sessions.set(accountId, session);
+    return session;
+  }
+
+  private createSession(accountId: string, own: { accountId: string; partition: string }): AccountSession {
+    let credentials = this.settings.credentials;
+    if (accountId !== own.accountId) {
+      const roleName = this.settings.memberAccountRoleName;
+      if (!roleName) {
+        throw new AccountMismatchError(
+          `event is for account ${accountId} but this Lambda runs in ${own.accountId} and has no member-account ` +
+            'role (MEMBER_ACCOUNT_ROLE_NAME): refusing to read or report into the wrong account',
+        );
+      }
+      credentials = fromTemporaryCredentials({
+        params: {
+          RoleArn: `arn:${own.partition}:iam::${accountId}:role/${roleName}`,
+          RoleSessionName: 'sagemaker-notebook-vpc-guard',
+        },
+        ...(this.settings.credentials && { masterCredentials: this.settings.credentials }),
+        ...(this.settings.region && { clientConfig: { region: this.settings.region } }),
+      });
+    }
+    const clients = createRuleClients({ ...this.settings, ...(credentials && { credentials }) });
+    return { accountId, clients, network: new NetworkFactsLookup(clients.ec2) };
+  }
+}

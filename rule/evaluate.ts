@@ -1,0 +1,152 @@
+/**
+ * The rule itself: a pure function from a notebook, the network facts it needs and the rule parameters to a
+ * verdict with a plain-words annotation. No I/O here.
+ *
+ * Scenarios (numbers shared with test/rule/evaluate.test.ts):
+ *   S1  notebook carries the ExemptionTagKey tag                      → NOT_APPLICABLE, annotated as exempt
+ *   S2  no subnet (runs in the SageMaker service VPC)                   → NON_COMPLIANT, always
+ *   S3  subnet not in SubnetIds                                         → NON_COMPLIANT
+ *   S4  subnet's VPC not in VpcIds                                      → NON_COMPLIANT
+ *   S5  DirectInternetAccess Enabled or absent, and required Disabled   → NON_COMPLIANT
+ *   S6  subnet's route table sends 0.0.0.0/0 or ::/0 to an igw-, and a private subnet is required
+ *                                                                       → NON_COMPLIANT
+ *   S7  an attached security group allows inbound from 0.0.0.0/0 or ::/0, and ForbidOpenIngress
+ *                                                                       → NON_COMPLIANT
+ *   S8  several checks fail                                             → NON_COMPLIANT naming each one
+ *   S9  every enabled check passes                                      → COMPLIANT, no annotation
+ *   S10 a check that is turned off is neither looked up nor reported
+ *   S11 a fact an enabled check needs is missing                        → throws, never COMPLIANT
+ */
+import type { Notebook } from './notebook';
+import type { RuleParameters } from './parameters';
+import { truncate } from './text';
+
+export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+
+export interface Verdict {
+  readonly compliance: ComplianceType;
+  /** Omitted when compliant; at most 256 characters. */
+  readonly annotation?: string;
+}
+
+/** A route that makes a subnet public. */
+export interface InternetGatewayRoute {
+  readonly routeTableId: string;
+  readonly destination: string;
+  readonly gatewayId: string;
+}
+
+/** A security group rule that lets anyone in. */
+export interface OpenIngress {
+  readonly groupId: string;
+  readonly cidr: string;
+}
+
+/**
+ * What EC2 told us about the notebook's network. A field is undefined when its check is off or the
+ * notebook has no subnet; a check that is on never runs on an undefined fact (S11).
+ */
+export interface NetworkFacts {
+  readonly vpcId?: string;
+  /** null = the subnet's route table has no internet-gateway route. */
+  readonly internetGatewayRoute?: InternetGatewayRoute | null;
+  readonly openIngress?: readonly OpenIngress[];
+}
+
+/** Which EC2 facts the enabled checks need for this notebook (S10: nothing for checks that are off). */
+export interface FactsNeeded {
+  readonly subnetId?: string;
+  readonly vpc: boolean;
+  readonly internetGatewayRoute: boolean;
+  readonly securityGroupIds: readonly string[];
+}
+
+export const MAX_ANNOTATION_LENGTH = 256;
+
+export class MissingFactError extends Error {
+  override readonly name = 'MissingFactError';
+}
+
+export function isExempt(notebook: Notebook, parameters: RuleParameters): boolean {
+  return parameters.exemptionTagKey !== undefined && Object.hasOwn(notebook.tags, parameters.exemptionTagKey);
+}
+
+export function factsNeeded(notebook: Notebook, parameters: RuleParameters): FactsNeeded {
+  if (!notebook.subnetId || isExempt(notebook, parameters)) {
+    return { vpc: false, internetGatewayRoute: false, securityGroupIds: [] };
+  }
+  return {
+    subnetId: notebook.subnetId,
+    vpc: parameters.vpcIds !== undefined || parameters.requirePrivateSubnet,
+    internetGatewayRoute: parameters.requirePrivateSubnet,
+    securityGroupIds: parameters.forbidOpenIngress ? notebook.securityGroupIds : [],
+  };
+}
+
+export function evaluateNotebook(
+  notebook: Notebook,
+  facts: NetworkFacts,
+  parameters: RuleParameters,
+): Verdict {
+  if (isExempt(notebook, parameters)) {
+    return verdict('NOT_APPLICABLE', [`Exempt: tagged ${parameters.exemptionTagKey}`]);
+  }
+  const failures = [
+    ...placementFailures(notebook, facts, parameters),
+    ...internetAccessFailures(notebook, parameters),
+  ];
+  return failures.length === 0 ? { compliance: 'COMPLIANT' } : verdict('NON_COMPLIANT', failures);
+}
+
+function placementFailures(notebook: Notebook, facts: NetworkFacts, parameters: RuleParameters): string[] {
+  const { subnetId } = notebook;
+  if (!subnetId) return ['Runs in the SageMaker service VPC (no subnet)'];
+  const failures: string[] = [];
+  if (parameters.subnetIds && !parameters.subnetIds.includes(subnetId)) {
+    failures.push(`Subnet ${subnetId} is not an approved subnet`);
+  }
+  if (parameters.vpcIds) {
+    const vpcId = required(facts.vpcId, 'VPC', subnetId);
+    if (!parameters.vpcIds.includes(vpcId)) failures.push(`VPC ${vpcId} is not an approved VPC`);
+  }
+  if (parameters.requirePrivateSubnet) {
+    const route = required(facts.internetGatewayRoute, 'route table', subnetId);
+    if (route) {
+      failures.push(
+        `Subnet ${subnetId} is public: route table ${route.routeTableId} sends ${route.destination} to ${route.gatewayId}`,
+      );
+    }
+  }
+  if (parameters.forbidOpenIngress) {
+    const open = required(facts.openIngress, 'security groups', subnetId);
+    if (open.length > 0) failures.push(`Open inbound access: ${describeOpenIngress(open)}`);
+  }
+  return failures;
+}
+
+function internetAccessFailures(notebook: Notebook, parameters: RuleParameters): string[] {
+  return parameters.requireDirectInternetAccessDisabled && notebook.directInternetAccess !== 'Disabled'
+    ? ['Direct internet access is enabled']
+    : [];
+}
+
+/** "sg-a from 0.0.0.0/0, ::/0; sg-b from 0.0.0.0/0", sorted so the same input gives the same text. */
+function describeOpenIngress(open: readonly OpenIngress[]): string {
+  const cidrsByGroup = new Map<string, Set<string>>();
+  for (const { groupId, cidr } of open)
+    cidrsByGroup.set(groupId, (cidrsByGroup.get(groupId) ?? new Set()).add(cidr));
+  return [...cidrsByGroup]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([groupId, cidrs]) => `${groupId} from ${[...cidrs].sort().join(', ')}`)
+    .join('; ');
+}
+
+function required<T>(fact: T | undefined, what: string, subnetId: string): T {
+  if (fact === undefined)
+    throw new MissingFactError(`no ${what} facts for subnet ${subnetId}: cannot evaluate`);
+  return fact;
+}
+
+function verdict(compliance: ComplianceType, messages: readonly string[]): Verdict {
+  return { compliance, annotation: truncate(`${messages.join('. ')}.`, MAX_ANNOTATION_LENGTH) };
+}

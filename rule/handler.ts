@@ -1,0 +1,123 @@
+/**
+ * The Lambda entry point: parse, route by message type, report. No business logic here. Anything that goes
+ * wrong is logged with context and thrown, so Config shows the rule in error instead of silently recording
+ * nothing (or, worse, something wrong).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { type ChangeEvent, evaluateChange } from './change';
+import { AccountSessions } from './clients';
+import { type ConfigRuleEvent, parseInvokingEvent, parseRuleEvent } from './event';
+import { parseRuleParameters } from './parameters';
+import { putEvaluations, type ResourceEvaluation } from './report';
+import { SweepIncompleteError, sweep } from './sweep';
+
+export const SERVICE_NAME = 'sagemaker-notebook-vpc-guard';
+const MAX_DEADLINE_MARGIN_MS = 30_000;
+
+export interface HandlerDependencies {
+  readonly sessions: Pick<AccountSessions, 'forAccount'>;
+  readonly logger: Logger;
+  readonly sweepConcurrency?: number;
+}
+
+export type RuleHandler = (
+  event: unknown,
+  context: Pick<Context, 'invokedFunctionArn' | 'getRemainingTimeInMillis'>,
+) => Promise<void>;
+
+export class InvalidContextError extends Error {
+  override readonly name = 'InvalidContextError';
+}
+
+export function createHandler(dependencies: HandlerDependencies): RuleHandler {
+  const { logger } = dependencies;
+  return async (rawEvent, context) => {
+    try {
+      const event = parseRuleEvent(rawEvent);
+      logger.appendKeys({ configRuleName: event.configRuleName, accountId: event.accountId });
+      const parameters = parseRuleParameters(event.ruleParameters);
+      const invoking = parseInvokingEvent(event.invokingEvent);
+      logger.appendKeys({ messageType: invoking.messageType });
+      const session = dependencies.sessions.forAccount(event.accountId, ownAccount(context));
+
+      if (invoking.messageType !== 'ScheduledNotification') {
+        const evaluation = await evaluateChange(
+          invoking satisfies ChangeEvent,
+          event.eventLeftScope,
+          session,
+          parameters,
+          logger,
+        );
+        await deliver(event, session.clients.config, [evaluation], logger);
+        return;
+      }
+      const remaining = context.getRemainingTimeInMillis();
+      const result = await sweep(session, {
+        parameters,
+        configRuleName: event.configRuleName,
+        orderingTimestamp: invoking.notificationTime,
+        deadline: Date.now() + remaining - Math.min(MAX_DEADLINE_MARGIN_MS, remaining * 0.2),
+        log: logger,
+        ...(dependencies.sweepConcurrency && { concurrency: dependencies.sweepConcurrency }),
+      });
+      for (const failure of result.failures)
+        logger.error('Notebook could not be evaluated', {
+          notebook: failure.notebook,
+          error: failure.error as Error,
+        });
+      await deliver(event, session.clients.config, result.evaluations, logger);
+      logger.info('Sweep finished', {
+        notebooks: result.notebookCount,
+        evaluations: result.evaluations.length,
+        failures: result.failures.length,
+        notStarted: result.notStarted.length,
+      });
+      SweepIncompleteError.throwIfIncomplete(result);
+    } catch (error) {
+      logger.error('Evaluation failed', error as Error);
+      throw error;
+    } finally {
+      logger.resetKeys();
+    }
+  };
+}
+
+async function deliver(
+  event: ConfigRuleEvent,
+  config: Parameters<typeof putEvaluations>[0],
+  evaluations: readonly ResourceEvaluation[],
+  logger: Logger,
+): Promise<void> {
+  for (const evaluation of evaluations) {
+    logger.info('Evaluation', {
+      resourceId: evaluation.resourceId,
+      resourceType: evaluation.resourceType,
+      compliance: evaluation.compliance,
+      ...(evaluation.annotation && { annotation: evaluation.annotation }),
+    });
+  }
+  await putEvaluations(config, event.resultToken, evaluations);
+}
+
+/** The Lambda's own account and partition, from its ARN: no API call needed. */
+function ownAccount(context: Pick<Context, 'invokedFunctionArn'>): { accountId: string; partition: string } {
+  const match = /^arn:(aws[a-z-]*):lambda:[a-z0-9-]+:(\d{12}):function:/.exec(
+    context.invokedFunctionArn ?? '',
+  );
+  if (!match?.[1] || !match[2]) {
+    throw new InvalidContextError(
+      `context.invokedFunctionArn is not a Lambda function ARN: ${context.invokedFunctionArn}`,
+    );
+  }
+  return { partition: match[1], accountId: match[2] };
+}
+
+export const handler: RuleHandler = createHandler({
+  sessions: new AccountSessions({
+    ...(process.env.MEMBER_ACCOUNT_ROLE_NAME && {
+      memberAccountRoleName: process.env.MEMBER_ACCOUNT_ROLE_NAME,
+    }),
+  }),
+  logger: new Logger({ serviceName: SERVICE_NAME }),
+});

@@ -1,0 +1,111 @@
+/**
+ * ONE view of a notebook instance, whichever way we learned about it. Two AWS shapes describe the same
+ * notebook with different names (the configuration item's CloudFormation-style `SecurityGroupIds`,
+ * `LifecycleConfigName` vs DescribeNotebookInstance's `SecurityGroups`, …): this file is the only place that
+ * reads either, each through its own typed accessor, so the two are never mixed.
+ */
+import type { DescribeNotebookInstanceOutput, Tag } from '@aws-sdk/client-sagemaker';
+
+export type DirectInternetAccess = 'Enabled' | 'Disabled';
+
+export interface Notebook {
+  readonly name: string;
+  /** undefined = no subnet: the notebook runs in the SageMaker service VPC. */
+  readonly subnetId?: string;
+  readonly securityGroupIds: readonly string[];
+  /** Absent in AWS counts as Enabled, the API default. */
+  readonly directInternetAccess: DirectInternetAccess;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export class MalformedNotebookError extends Error {
+  override readonly name = 'MalformedNotebookError';
+}
+
+/**
+ * The `configuration` of an AWS::SageMaker::NotebookInstance configuration item (CloudFormation-style keys).
+ * Only the fields the rule reads are typed; Config omits fields that are null.
+ */
+export interface NotebookConfigurationItemFields {
+  readonly NotebookInstanceName?: string;
+  readonly SubnetId?: string;
+  readonly SecurityGroupIds?: readonly string[];
+  readonly DirectInternetAccess?: string;
+}
+
+/** From a configuration item's `configuration` object (either notification shape or inflated API shape). */
+export function notebookFromConfigurationItem(
+  configuration: unknown,
+  fallbackName: string,
+  tags: Readonly<Record<string, string>>,
+): Notebook {
+  if (configuration === null || typeof configuration !== 'object' || Array.isArray(configuration)) {
+    throw new MalformedNotebookError(`configuration of notebook ${fallbackName} is missing or not an object`);
+  }
+  const fields = configuration as Record<string, unknown>;
+  const name = optionalString(fields, 'NotebookInstanceName') ?? fallbackName;
+  return {
+    name,
+    ...subnet(optionalString(fields, 'SubnetId')),
+    securityGroupIds: optionalStringArray(fields, 'SecurityGroupIds') ?? [],
+    directInternetAccess: directInternetAccess(optionalString(fields, 'DirectInternetAccess'), name),
+    tags,
+  };
+}
+
+/** From DescribeNotebookInstance (API keys) and ListTags. */
+export function notebookFromDescription(
+  description: DescribeNotebookInstanceOutput,
+  tags: readonly Tag[],
+): Notebook {
+  const name = description.NotebookInstanceName;
+  if (!name) throw new MalformedNotebookError('DescribeNotebookInstance returned no NotebookInstanceName');
+  return {
+    name,
+    ...subnet(description.SubnetId),
+    securityGroupIds: description.SecurityGroups ?? [],
+    directInternetAccess: directInternetAccess(description.DirectInternetAccess, name),
+    tags: tagMap(tags),
+  };
+}
+
+export function tagMap(tags: readonly Tag[]): Record<string, string> {
+  return Object.fromEntries(
+    tags.flatMap((tag) => (tag.Key === undefined ? [] : [[tag.Key, tag.Value ?? '']])),
+  );
+}
+
+function subnet(subnetId: string | undefined): { subnetId?: string } {
+  return subnetId ? { subnetId } : {};
+}
+
+function directInternetAccess(value: string | undefined, name: string): DirectInternetAccess {
+  if (value === undefined || value === 'Enabled') return 'Enabled';
+  if (value === 'Disabled') return 'Disabled';
+  // An unknown value must not be read as either: fail rather than guess.
+  throw new MalformedNotebookError(
+    `notebook ${name} has unrecognized DirectInternetAccess ${JSON.stringify(value)}`,
+  );
+}
+
+function optionalString(
+  fields: Record<string, unknown>,
+  key: keyof NotebookConfigurationItemFields,
+): string | undefined {
+  const value = fields[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new MalformedNotebookError(`configuration.${key} must be a string`);
+  return value;
+}
+
+function optionalStringArray(
+  fields: Record<string, unknown>,
+  key: keyof NotebookConfigurationItemFields,
+): string[] | undefined {
+  const value = fields[key];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string')) {
+    throw new MalformedNotebookError(`configuration.${key} must be a list of strings`);
+  }
+  return value;
+}

@@ -1,0 +1,101 @@
+/**
+ * Delivering evaluations to Config: batches of at most 100, TestMode for the `TESTMODE` token, and
+ * FailedEvaluations retried a few times before the invocation fails loudly. Every batch is attempted even
+ * when an earlier one failed (FailedEvaluations, or a call the SDK gave up on after its own retries), so one
+ * bad batch does not withhold the others' results.
+ */
+import {
+  type ConfigServiceClient,
+  type Evaluation,
+  PutEvaluationsCommand,
+} from '@aws-sdk/client-config-service';
+import type { ComplianceType, Verdict } from './evaluate';
+
+export const MAX_EVALUATIONS_PER_CALL = 100;
+export const TEST_MODE_RESULT_TOKEN = 'TESTMODE';
+const FAILED_EVALUATION_ATTEMPTS = 3;
+const RETRY_BASE_DELAY_MS = 200;
+
+/** One result for one resource, ready for Config. */
+export interface ResourceEvaluation extends Verdict {
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly orderingTimestamp: Date;
+}
+
+export class EvaluationDeliveryError extends Error {
+  override readonly name = 'EvaluationDeliveryError';
+  constructor(
+    readonly undelivered: readonly ResourceEvaluation[],
+    readonly causes: readonly unknown[],
+  ) {
+    const ids = undelivered.slice(0, 5).map((evaluation) => evaluation.resourceId);
+    const reasons = [
+      ...new Set(causes.map((cause) => (cause instanceof Error ? cause.name : String(cause)))),
+    ];
+    super(
+      `Config did not accept ${undelivered.length} evaluation(s) (${ids.join(', ')}${undelivered.length > 5 ? ', …' : ''})` +
+        (reasons.length > 0 ? `: ${reasons.join(', ')}` : ': still in FailedEvaluations after retries'),
+      { cause: causes[0] },
+    );
+  }
+}
+
+export interface ReportOptions {
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export async function putEvaluations(
+  config: ConfigServiceClient,
+  resultToken: string,
+  evaluations: readonly ResourceEvaluation[],
+  options: ReportOptions = {},
+): Promise<void> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const undelivered: ResourceEvaluation[] = [];
+  const causes: unknown[] = [];
+  for (let start = 0; start < evaluations.length; start += MAX_EVALUATIONS_PER_CALL) {
+    let pending = evaluations.slice(start, start + MAX_EVALUATIONS_PER_CALL);
+    for (let attempt = 1; pending.length > 0 && attempt <= FAILED_EVALUATION_ATTEMPTS; attempt++) {
+      if (attempt > 1) await sleep(RETRY_BASE_DELAY_MS * 2 ** (attempt - 2));
+      try {
+        pending = await putBatch(config, resultToken, pending);
+      } catch (error) {
+        // The SDK already retried what was retryable: this batch is lost for this invocation.
+        causes.push(error);
+        break;
+      }
+    }
+    undelivered.push(...pending);
+  }
+  if (undelivered.length > 0) throw new EvaluationDeliveryError(undelivered, causes);
+}
+
+/** Sends one batch and returns the evaluations Config reported as failed. */
+async function putBatch(
+  config: ConfigServiceClient,
+  resultToken: string,
+  batch: readonly ResourceEvaluation[],
+): Promise<ResourceEvaluation[]> {
+  const { FailedEvaluations = [] } = await config.send(
+    new PutEvaluationsCommand({
+      ResultToken: resultToken,
+      Evaluations: batch.map(toConfigEvaluation),
+      ...(resultToken === TEST_MODE_RESULT_TOKEN && { TestMode: true }),
+    }),
+  );
+  const failed = new Set(
+    FailedEvaluations.map((failure) => `${failure.ComplianceResourceType}/${failure.ComplianceResourceId}`),
+  );
+  return batch.filter((evaluation) => failed.has(`${evaluation.resourceType}/${evaluation.resourceId}`));
+}
+
+function toConfigEvaluation(evaluation: ResourceEvaluation): Evaluation {
+  return {
+    ComplianceResourceType: evaluation.resourceType,
+    ComplianceResourceId: evaluation.resourceId,
+    ComplianceType: evaluation.compliance satisfies ComplianceType,
+    OrderingTimestamp: evaluation.orderingTimestamp,
+    ...(evaluation.annotation && { Annotation: evaluation.annotation }),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Reading notebooks from SageMaker itself, the source of truth for the periodic sweep (and for an oversized
+ * item Config cannot give us). Tags are fetched only when a check needs them.
+ */
+import {
+  DescribeNotebookInstanceCommand,
+  type DescribeNotebookInstanceCommandOutput,
+  type NotebookInstanceSummary,
+  paginateListNotebookInstances,
+  paginateListTags,
+  type SageMakerClient,
+  type Tag,
+} from '@aws-sdk/client-sagemaker';
+import { type Notebook, notebookFromDescription } from './notebook';
+
+export interface DescribedNotebook {
+  readonly notebook: Notebook;
+  readonly arn?: string;
+}
+
+export async function listNotebookInstances(sagemaker: SageMakerClient): Promise<NotebookInstanceSummary[]> {
+  const summaries: NotebookInstanceSummary[] = [];
+  for await (const page of paginateListNotebookInstances({ client: sagemaker, pageSize: 100 }, {})) {
+    summaries.push(...(page.NotebookInstances ?? []));
+  }
+  return summaries;
+}
+
+/** undefined when the notebook no longer exists (deleted since it was listed). */
+export async function describeNotebook(
+  sagemaker: SageMakerClient,
+  name: string,
+  withTags: boolean,
+): Promise<DescribedNotebook | undefined> {
+  let description: DescribeNotebookInstanceCommandOutput;
+  try {
+    description = await sagemaker.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: name }));
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const arn = description.NotebookInstanceArn;
+  const tags = withTags && arn ? await listTags(sagemaker, arn) : [];
+  return { notebook: notebookFromDescription(description, tags), ...(arn && { arn }) };
+}
+
+async function listTags(sagemaker: SageMakerClient, arn: string): Promise<Tag[]> {
+  const tags: Tag[] = [];
+  for await (const page of paginateListTags({ client: sagemaker, pageSize: 100 }, { ResourceArn: arn })) {
+    tags.push(...(page.Tags ?? []));
+  }
+  return tags;
+}
+
+/** SageMaker answers a missing notebook with a ValidationException ("RecordNotFound"). */
+function isNotFound(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'ValidationException' &&
+    /RecordNotFound|does not exist|not found/i.test(error.message)
+  );
+}
