@@ -1,0 +1,271 @@
+import {
+  GetComplianceDetailsByConfigRuleCommand,
+  ListDiscoveredResourcesCommand,
+  PutEvaluationsCommand,
+} from '@aws-sdk/client-config-service';
+import { DescribeRouteTablesCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeNotebookInstanceCommand,
+  type DescribeNotebookInstanceOutput,
+  ListNotebookInstancesCommand,
+  ListTagsCommand,
+} from '@aws-sdk/client-sagemaker';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { lambdaContext, RULE_NAME, SCHEDULED_TIME, scheduledEvent } from '../fixtures/events';
+import {
+  configMock,
+  ec2Mock,
+  putEvaluationsSent,
+  resetMocks,
+  SUBNET,
+  sagemakerMock,
+  testHandler,
+} from './support';
+
+const TYPE = 'AWS::SageMaker::NotebookInstance';
+const arnOf = (name: string) =>
+  `arn:aws:sagemaker:ap-northeast-1:111122223333:notebook-instance/${name.toLowerCase()}`;
+
+interface TestNotebook {
+  readonly name: string;
+  readonly subnet?: boolean;
+  readonly tags?: Record<string, string>;
+}
+
+/** Mocks SageMaker for these notebooks: paginated listing (pages of 100), Describe and ListTags per notebook. */
+function mockNotebooks(notebooks: readonly TestNotebook[]): void {
+  const pages = [];
+  for (let i = 0; i < Math.max(notebooks.length, 1); i += 100) pages.push(notebooks.slice(i, i + 100));
+  sagemakerMock.on(ListNotebookInstancesCommand).callsFake(({ NextToken }: { NextToken?: string }) => {
+    const index = NextToken ? Number(NextToken) : 0;
+    return {
+      NotebookInstances: (pages[index] ?? []).map((n) => ({
+        NotebookInstanceName: n.name,
+        NotebookInstanceArn: arnOf(n.name),
+        NotebookInstanceStatus: 'InService',
+      })),
+      ...(index + 1 < pages.length && { NextToken: String(index + 1) }),
+    };
+  });
+  const byName = new Map(notebooks.map((n) => [n.name, n]));
+  sagemakerMock
+    .on(DescribeNotebookInstanceCommand)
+    .callsFake(({ NotebookInstanceName }: { NotebookInstanceName: string }) => {
+      const notebook = byName.get(NotebookInstanceName);
+      if (!notebook) throw Object.assign(new Error('RecordNotFound'), { name: 'ValidationException' });
+      const description: DescribeNotebookInstanceOutput = {
+        NotebookInstanceName: notebook.name,
+        NotebookInstanceArn: arnOf(notebook.name),
+        NotebookInstanceStatus: 'InService',
+        DirectInternetAccess: 'Disabled',
+        ...(notebook.subnet !== false && { SubnetId: SUBNET, SecurityGroups: ['sg-0123456789abcdef0'] }),
+      };
+      return description;
+    });
+  const byArn = new Map(notebooks.map((n) => [arnOf(n.name), n]));
+  sagemakerMock.on(ListTagsCommand).callsFake(({ ResourceArn }: { ResourceArn: string }) => ({
+    Tags: Object.entries(byArn.get(ResourceArn)?.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+  }));
+}
+
+function mockConfigInventory(entries: readonly { resourceId: string; resourceName?: string }[]): void {
+  configMock.on(ListDiscoveredResourcesCommand).resolves({
+    resourceIdentifiers: entries.map((entry) => ({ resourceType: TYPE as never, ...entry })),
+  });
+}
+
+function mockPriorResults(resourceIds: readonly string[]): void {
+  configMock.on(GetComplianceDetailsByConfigRuleCommand).resolves({
+    EvaluationResults: resourceIds.map((ResourceId) => ({
+      EvaluationResultIdentifier: {
+        EvaluationResultQualifier: { ConfigRuleName: RULE_NAME, ResourceType: TYPE, ResourceId },
+      },
+      ComplianceType: 'NON_COMPLIANT',
+    })),
+  });
+}
+
+const byId = () => Object.fromEntries(putEvaluationsSent().map((e) => [e.ComplianceResourceId, e]));
+
+beforeEach(() => {
+  resetMocks();
+  mockConfigInventory([]);
+  mockPriorResults([]);
+});
+
+describe('handler: ScheduledNotification (periodic sweep)', () => {
+  it('evaluates every notebook SageMaker lists, at the notification time, filed under Config’s own ids', async () => {
+    mockNotebooks([{ name: 'Alpha' }, { name: 'bravo', subnet: false }]);
+    mockConfigInventory([
+      { resourceId: 'Alpha', resourceName: 'Alpha' },
+      { resourceId: arnOf('bravo'), resourceName: 'bravo' },
+    ]);
+    const { handler } = testHandler();
+    await handler(scheduledEvent(), lambdaContext());
+    expect(putEvaluationsSent()).toEqual([
+      {
+        ComplianceResourceType: TYPE,
+        ComplianceResourceId: 'Alpha',
+        ComplianceType: 'COMPLIANT',
+        OrderingTimestamp: new Date(SCHEDULED_TIME),
+      },
+      {
+        ComplianceResourceType: TYPE,
+        ComplianceResourceId: arnOf('bravo'),
+        ComplianceType: 'NON_COMPLIANT',
+        OrderingTimestamp: new Date(SCHEDULED_TIME),
+        Annotation: 'Runs in the SageMaker service VPC (no subnet)',
+      },
+    ]);
+    expect(configMock).toHaveReceivedCommandWith(ListDiscoveredResourcesCommand, {
+      resourceType: TYPE as never,
+    });
+    expect(sagemakerMock).not.toHaveReceivedCommand(ListTagsCommand);
+  });
+
+  it('matches Config’s inventory case-insensitively (ARNs lowercase the name)', async () => {
+    mockNotebooks([{ name: 'MixedCase' }]);
+    mockConfigInventory([{ resourceId: arnOf('MixedCase') }]);
+    const { handler, logs } = testHandler();
+    await handler(scheduledEvent(), lambdaContext());
+    expect(Object.keys(byId())).toEqual([arnOf('MixedCase')]);
+    expect(logs.warn).not.toHaveBeenCalled();
+  });
+
+  it('falls back to the name with a warning when Config has no entry', async () => {
+    mockNotebooks([{ name: 'unknown-to-config' }]);
+    const { handler, logs } = testHandler();
+    await handler(scheduledEvent(), lambdaContext());
+    expect(Object.keys(byId())).toEqual(['unknown-to-config']);
+    expect(logs.warn).toHaveBeenCalledWith(expect.stringContaining('no inventory entry'), {
+      notebook: 'unknown-to-config',
+    });
+  });
+
+  it('falls back to names with a warning when Config refuses ListDiscoveredResources', async () => {
+    mockNotebooks([{ name: 'nb-1' }]);
+    configMock
+      .on(ListDiscoveredResourcesCommand)
+      .rejects(Object.assign(new Error('bad type'), { name: 'ValidationException' }));
+    const { handler, logs } = testHandler();
+    await handler(scheduledEvent(), lambdaContext());
+    expect(Object.keys(byId())).toEqual(['nb-1']);
+    expect(logs.warn).toHaveBeenCalledWith(
+      expect.stringContaining('refused ListDiscoveredResources'),
+      expect.anything(),
+    );
+  });
+
+  it('marks notebooks this rule evaluated before but that no longer exist as NOT_APPLICABLE', async () => {
+    mockNotebooks([{ name: 'still-here' }]);
+    mockConfigInventory([{ resourceId: 'still-here', resourceName: 'still-here' }]);
+    mockPriorResults(['still-here', 'deleted-last-week']);
+    const { handler } = testHandler();
+    await handler(scheduledEvent(), lambdaContext());
+    expect(configMock).toHaveReceivedCommandWith(GetComplianceDetailsByConfigRuleCommand, {
+      ConfigRuleName: RULE_NAME,
+      ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT'],
+    });
+    expect(byId()).toEqual({
+      'still-here': expect.objectContaining({ ComplianceType: 'COMPLIANT' }),
+      'deleted-last-week': expect.objectContaining({
+        ComplianceType: 'NOT_APPLICABLE',
+        Annotation: 'Notebook instance no longer exists',
+      }),
+    });
+  });
+
+  it('without Config’s inventory, leaves an earlier result it cannot map alone rather than hide a live notebook', async () => {
+    mockNotebooks([{ name: 'live' }]);
+    configMock
+      .on(ListDiscoveredResourcesCommand)
+      .rejects(Object.assign(new Error('bad type'), { name: 'ValidationException' }));
+    mockPriorResults(['opaque:id/that-is-not-a-name', 'gone-notebook', arnOf('live')]);
+    const { handler, logs } = testHandler();
+    await handler(scheduledEvent(), lambdaContext());
+    expect(Object.keys(byId()).sort()).toEqual(['gone-notebook', 'live']);
+    expect(logs.warn).toHaveBeenCalledWith(expect.stringContaining('cannot be mapped'), {
+      resourceId: 'opaque:id/that-is-not-a-name',
+    });
+  });
+
+  it('a notebook deleted between listing and describing is NOT_APPLICABLE', async () => {
+    mockNotebooks([{ name: 'here' }]);
+    sagemakerMock.on(ListNotebookInstancesCommand).resolves({
+      NotebookInstances: [
+        { NotebookInstanceName: 'here', NotebookInstanceArn: arnOf('here') },
+        { NotebookInstanceName: 'racing', NotebookInstanceArn: arnOf('racing') },
+      ],
+    });
+    const { handler } = testHandler();
+    await handler(scheduledEvent(), lambdaContext());
+    expect(byId().racing).toMatchObject({ ComplianceType: 'NOT_APPLICABLE' });
+  });
+
+  it('reads tags (ListTags) only when ExemptionTagKey is set, and honours the exemption', async () => {
+    mockNotebooks([
+      { name: 'lab', subnet: false, tags: { 'vpc-guard:exempt': 'sandbox' } },
+      { name: 'prod', subnet: false },
+    ]);
+    const { handler } = testHandler();
+    await handler(
+      scheduledEvent({ ruleParameters: { ExemptionTagKey: 'vpc-guard:exempt' } }),
+      lambdaContext(),
+    );
+    expect(sagemakerMock).toHaveReceivedCommandTimes(ListTagsCommand, 2);
+    expect(byId()).toMatchObject({
+      lab: { ComplianceType: 'NOT_APPLICABLE', Annotation: 'Exempt: tagged vpc-guard:exempt' },
+      prod: { ComplianceType: 'NON_COMPLIANT' },
+    });
+  });
+
+  it('pages through 250 notebooks and reports them in batches of 100, each once', async () => {
+    mockNotebooks(Array.from({ length: 250 }, (_, i) => ({ name: `nb-${i}` })));
+    const { handler } = testHandler({ sweepConcurrency: 8 });
+    await handler(scheduledEvent(), lambdaContext());
+    expect(sagemakerMock).toHaveReceivedCommandTimes(ListNotebookInstancesCommand, 3);
+    const calls = configMock.commandCalls(PutEvaluationsCommand);
+    expect(calls.map((call) => call.args[0].input.Evaluations?.length)).toEqual([100, 100, 50]);
+    expect(new Set(putEvaluationsSent().map((e) => e.ComplianceResourceId)).size).toBe(250);
+    // 250 notebooks in one subnet: the EC2 facts are looked up once.
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeSubnetsCommand, 1);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeRouteTablesCommand, 1);
+  });
+
+  it('a notebook whose lookup fails: the others are delivered, then the invocation fails naming it', async () => {
+    mockNotebooks([{ name: 'good', subnet: false }, { name: 'broken' }]);
+    ec2Mock
+      .on(DescribeSubnetsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'RequestLimitExceeded' }));
+    const { handler, logs } = testHandler();
+    await expect(handler(scheduledEvent(), lambdaContext())).rejects.toThrow(
+      /Periodic sweep incomplete: 1 of 2 notebook\(s\) could not be evaluated \(broken: EC2 lookup of subnet/,
+    );
+    expect(Object.keys(byId())).toEqual(['good']);
+    expect(logs.error).toHaveBeenCalledWith(
+      'Notebook could not be evaluated',
+      expect.objectContaining({ notebook: 'broken' }),
+    );
+  });
+
+  it('stops starting notebooks near the Lambda deadline and fails loudly instead of reporting part silently', async () => {
+    mockNotebooks(Array.from({ length: 5 }, (_, i) => ({ name: `nb-${i}` })));
+    const { handler } = testHandler();
+    // No time left: nothing may be started.
+    await expect(handler(scheduledEvent(), lambdaContext(0))).rejects.toThrow(
+      '5 of 5 notebook(s) were not started before the Lambda deadline',
+    );
+    expect(sagemakerMock).not.toHaveReceivedCommand(DescribeNotebookInstanceCommand);
+  });
+
+  it('a failing listing fails the sweep before anything is reported', async () => {
+    sagemakerMock
+      .on(ListNotebookInstancesCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const { handler } = testHandler();
+    await expect(handler(scheduledEvent(), lambdaContext())).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+    expect(configMock).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+});

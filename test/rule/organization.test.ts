@@ -1,0 +1,78 @@
+import { PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AccountMismatchError } from '../../rule/clients';
+import {
+  ACCOUNT_ID,
+  changeEvent,
+  lambdaContext,
+  notificationItem,
+  OTHER_ACCOUNT_ID,
+} from '../fixtures/events';
+import { configMock, resetMocks, testHandler } from './support';
+
+const stsMock = mockClient(STSClient);
+const memberCredentials = {
+  AccessKeyId: 'ASIAMEMBER',
+  SecretAccessKey: 'member-secret',
+  SessionToken: 'token',
+  Expiration: new Date(Date.now() + 3_600_000),
+};
+
+beforeEach(() => {
+  resetMocks();
+  stsMock.reset();
+  stsMock.on(AssumeRoleCommand).resolves({ Credentials: memberCredentials });
+});
+
+/** The credentials of the client instance that sent PutEvaluations. */
+async function credentialsUsedForPutEvaluations() {
+  const call = configMock.commandCalls(PutEvaluationsCommand)[0];
+  const client = call?.thisValue as
+    | { config: { credentials: () => Promise<{ accessKeyId: string }> } }
+    | undefined;
+  if (!client) throw new Error('PutEvaluations was not sent');
+  return client.config.credentials();
+}
+
+describe('organization mode: evaluations go to the account named by the event', () => {
+  it('an event for a member account is evaluated and reported with that account’s role', async () => {
+    const { handler } = testHandler({ memberAccountRoleName: 'SageMakerNotebookVpcGuardMember' });
+    const item = notificationItem({ top: { awsAccountId: OTHER_ACCOUNT_ID } });
+    await handler(changeEvent(item, { accountId: OTHER_ACCOUNT_ID }), lambdaContext());
+    expect(await credentialsUsedForPutEvaluations()).toMatchObject({ accessKeyId: 'ASIAMEMBER' });
+    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: `arn:aws:iam::${OTHER_ACCOUNT_ID}:role/SageMakerNotebookVpcGuardMember`,
+      RoleSessionName: 'sagemaker-notebook-vpc-guard',
+    });
+  });
+
+  it('an event for the Lambda’s own account uses its own credentials, assuming nothing', async () => {
+    const { handler } = testHandler({ memberAccountRoleName: 'SageMakerNotebookVpcGuardMember' });
+    await handler(changeEvent(notificationItem(), { accountId: ACCOUNT_ID }), lambdaContext());
+    expect(await credentialsUsedForPutEvaluations()).toMatchObject({ accessKeyId: 'AKIDEXAMPLE' });
+    expect(stsMock.calls()).toHaveLength(0);
+  });
+
+  it('refuses an event for another account when no member role is configured (never reports into its own)', async () => {
+    const { handler } = testHandler();
+    const event = changeEvent(notificationItem(), { accountId: OTHER_ACCOUNT_ID });
+    await expect(handler(event, lambdaContext())).rejects.toThrow(AccountMismatchError);
+    expect(configMock.calls()).toHaveLength(0);
+  });
+
+  it('keeps one session per account across invocations (clients and caches reused when warm)', async () => {
+    const { sessions } = testHandler({ memberAccountRoleName: 'Member' });
+    const own = { accountId: ACCOUNT_ID, partition: 'aws' };
+    expect(sessions.forAccount(OTHER_ACCOUNT_ID, own)).toBe(sessions.forAccount(OTHER_ACCOUNT_ID, own));
+    expect(sessions.forAccount(OTHER_ACCOUNT_ID, own)).not.toBe(sessions.forAccount(ACCOUNT_ID, own));
+  });
+
+  it('rejects a context without a Lambda function ARN', async () => {
+    const { handler } = testHandler();
+    await expect(handler(changeEvent(notificationItem()), lambdaContext(1000, 'not-an-arn'))).rejects.toThrow(
+      'context.invokedFunctionArn is not a Lambda function ARN',
+    );
+  });
+});
