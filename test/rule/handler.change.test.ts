@@ -1,4 +1,8 @@
-import { GetResourceConfigHistoryCommand, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import {
+  GetResourceConfigHistoryCommand,
+  PutEvaluationsCommand,
+  type ResourceType,
+} from '@aws-sdk/client-config-service';
 import { DescribeRouteTablesCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { DescribeNotebookInstanceCommand } from '@aws-sdk/client-sagemaker';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -196,7 +200,7 @@ describe('handler: OversizedConfigurationItemChangeNotification', () => {
     const { handler } = testHandler();
     await handler(oversizedEvent(notificationItem()), lambdaContext());
     expect(configMock).toHaveReceivedCommandWith(GetResourceConfigHistoryCommand, {
-      resourceType: 'AWS::SageMaker::NotebookInstance',
+      resourceType: 'AWS::SageMaker::NotebookInstance' as ResourceType,
       resourceId: 'Fraud-Model-Dev',
       laterTime: CAPTURE_TIME,
       limit: 1,

@@ -34,7 +34,7 @@ interface TestNotebook {
 
 /** Mocks SageMaker for these notebooks: paginated listing (pages of 100), Describe and ListTags per notebook. */
 function mockNotebooks(notebooks: readonly TestNotebook[]): void {
-  const pages = [];
+  const pages: (readonly TestNotebook[])[] = [];
   for (let i = 0; i < Math.max(notebooks.length, 1); i += 100) pages.push(notebooks.slice(i, i + 100));
   sagemakerMock.on(ListNotebookInstancesCommand).callsFake(({ NextToken }: { NextToken?: string }) => {
     const index = NextToken ? Number(NextToken) : 0;
