@@ -91,54 +91,52 @@ export function evaluateNotebook(
   if (isExempt(notebook, parameters)) {
     return verdict('NOT_APPLICABLE', [`Exempt: tagged ${parameters.exemptionTagKey}`]);
   }
-  const failures = [
-    ...placementFailures(notebook, facts, parameters),
-    ...internetAccessFailures(notebook, parameters),
-  ];
-  return failures.length === 0 ? { compliance: 'COMPLIANT' } : verdict('NON_COMPLIANT', failures);
+  const failed = failures(notebook, facts, parameters);
+  return failed.length === 0 ? { compliance: 'COMPLIANT' } : verdict('NON_COMPLIANT', failed);
 }
 
-function placementFailures(notebook: Notebook, facts: NetworkFacts, parameters: RuleParameters): string[] {
+/**
+ * Failed checks in a fixed order, the one whose length varies (open ingress, a list of groups) last: when the
+ * annotation must be cut, it is that list that is shortened, never a whole check left unnamed.
+ */
+function failures(notebook: Notebook, facts: NetworkFacts, parameters: RuleParameters): string[] {
+  const directInternetAccess =
+    parameters.requireDirectInternetAccessDisabled && notebook.directInternetAccess !== 'Disabled'
+      ? ['Direct internet access enabled']
+      : [];
   const { subnetId } = notebook;
-  if (!subnetId) return ['Runs in the SageMaker service VPC (no subnet)'];
-  const failures: string[] = [];
+  if (!subnetId) return ['Runs in the SageMaker service VPC (no subnet)', ...directInternetAccess];
+  const failed: string[] = [];
   if (parameters.subnetIds && !parameters.subnetIds.includes(subnetId)) {
-    failures.push(`Subnet ${subnetId} is not an approved subnet`);
+    failed.push(`Subnet ${subnetId} not approved`);
   }
   if (parameters.vpcIds) {
     const vpcId = required(facts.vpcId, 'VPC', subnetId);
-    if (!parameters.vpcIds.includes(vpcId)) failures.push(`VPC ${vpcId} is not an approved VPC`);
+    if (!parameters.vpcIds.includes(vpcId)) failed.push(`VPC ${vpcId} not approved`);
   }
+  failed.push(...directInternetAccess);
   if (parameters.requirePrivateSubnet) {
     const route = required(facts.internetGatewayRoute, 'route table', subnetId);
     if (route) {
-      failures.push(
-        `Subnet ${subnetId} is public: route table ${route.routeTableId} sends ${route.destination} to ${route.gatewayId}`,
-      );
+      failed.push(`Public subnet: ${route.routeTableId} routes ${route.destination} to ${route.gatewayId}`);
     }
   }
   if (parameters.forbidOpenIngress) {
     const open = required(facts.openIngress, 'security groups', subnetId);
-    if (open.length > 0) failures.push(`Open inbound access: ${describeOpenIngress(open)}`);
+    if (open.length > 0) failed.push(`Open ingress: ${describeOpenIngress(open)}`);
   }
-  return failures;
+  return failed;
 }
 
-function internetAccessFailures(notebook: Notebook, parameters: RuleParameters): string[] {
-  return parameters.requireDirectInternetAccessDisabled && notebook.directInternetAccess !== 'Disabled'
-    ? ['Direct internet access is enabled']
-    : [];
-}
-
-/** "sg-a from 0.0.0.0/0, ::/0; sg-b from 0.0.0.0/0", sorted so the same input gives the same text. */
+/** "sg-a from 0.0.0.0/0 ::/0, sg-b from 0.0.0.0/0", sorted so the same input gives the same text. */
 function describeOpenIngress(open: readonly OpenIngress[]): string {
   const cidrsByGroup = new Map<string, Set<string>>();
   for (const { groupId, cidr } of open)
     cidrsByGroup.set(groupId, (cidrsByGroup.get(groupId) ?? new Set()).add(cidr));
   return [...cidrsByGroup]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([groupId, cidrs]) => `${groupId} from ${[...cidrs].sort().join(', ')}`)
-    .join('; ');
+    .map(([groupId, cidrs]) => `${groupId} from ${[...cidrs].sort().join(' ')}`)
+    .join(', ');
 }
 
 function required<T>(fact: T | undefined, what: string, subnetId: string): T {
@@ -148,5 +146,5 @@ function required<T>(fact: T | undefined, what: string, subnetId: string): T {
 }
 
 function verdict(compliance: ComplianceType, messages: readonly string[]): Verdict {
-  return { compliance, annotation: truncate(`${messages.join('. ')}.`, MAX_ANNOTATION_LENGTH) };
+  return { compliance, annotation: truncate(messages.join('; '), MAX_ANNOTATION_LENGTH) };
 }
