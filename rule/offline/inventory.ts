@@ -16,12 +16,18 @@ export interface InventoryNotebook
   /** ISO timestamps in JSON; the backend serves them as epoch seconds like the real API. */
   readonly CreationTime?: string;
   readonly LastModifiedTime?: string;
+  /** For readers of an example: the scenario this notebook shows. Never served by the fake. */
+  readonly scenario?: string;
+  /** The verdict the scenario expects under the inventory's own ruleParameters. Never served. */
+  readonly expectedCompliance?: ComplianceType;
 }
 
 /** One entry of Config's own inventory (ListDiscoveredResources). */
 export interface DiscoveredResource {
   readonly resourceId: string;
   readonly resourceName?: string;
+  /** Set when Config saw the resource deleted: listed only with includeDeletedResources. */
+  readonly resourceDeletionTime?: string;
 }
 
 /** A result Config already holds for the rule (GetComplianceDetailsByConfigRule). */
@@ -29,6 +35,12 @@ export interface PriorEvaluation {
   readonly configRuleName: string;
   readonly resourceId: string;
   readonly complianceType: ComplianceType;
+  /** Defaults to AWS::SageMaker::NotebookInstance. */
+  readonly resourceType?: string;
+  readonly annotation?: string;
+  /** ISO timestamps; both default to a fixed time before any run. */
+  readonly orderingTimestamp?: string;
+  readonly resultRecordedTime?: string;
 }
 
 export interface Inventory {
