@@ -1,0 +1,10 @@
+/** `npm run build`: writes the deployed document to dist/remediation/runbook.json and a YAML copy. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { RUNBOOK } from './runbook';
+
+const outputDirectory = new URL('../dist/remediation/', import.meta.url);
+mkdirSync(outputDirectory, { recursive: true });
+writeFileSync(new URL('runbook.json', outputDirectory), `${JSON.stringify(RUNBOOK, null, 2)}\n`);
+writeFileSync(new URL('runbook.yaml', outputDirectory), stringify(RUNBOOK, { lineWidth: 0 }));
+console.log(`Wrote dist/remediation/runbook.json and runbook.yaml (${RUNBOOK.mainSteps.length} steps)`);

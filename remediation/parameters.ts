@@ -1,0 +1,85 @@
+/**
+ * The runbook's parameters: names and defaults are a contract with Config remediation, Security Hub
+ * actions and people running it by hand (issue 3's table); the extra ones all have safe defaults.
+ */
+import type { ParameterDefinition } from './types';
+
+export const BACKUP_PREFIX_DEFAULT = 'sagemaker-notebook-vpc-guard';
+export const BACKUP_TIMEOUT_MINUTES_DEFAULT = '120';
+export const RESTORE_TIMEOUT_MINUTES_DEFAULT = '120';
+/** The verification steps retry every ~9 minutes; 80 attempts cover the 720-minute maximum. */
+export const MAX_TIMEOUT_MINUTES = 720;
+
+const NOTEBOOK_NAME = '[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}';
+const TIMEOUT_MINUTES_PATTERN = '^([1-9][0-9]?|[1-6][0-9]{2}|7[01][0-9]|720)$';
+
+export const PARAMETERS = {
+  NotebookInstanceName: {
+    type: 'String',
+    description:
+      'Name or ARN of the notebook instance (matched case-insensitively: ARNs lowercase the name).',
+    allowedPattern: `^(arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:notebook-instance/)?${NOTEBOOK_NAME}$`,
+  },
+  SubnetId: {
+    type: 'String',
+    description: 'Target subnet; it must reach S3 (gateway endpoint or NAT) for the restore.',
+    allowedPattern: '^subnet-([0-9a-f]{8}|[0-9a-f]{17})$',
+  },
+  SecurityGroupIds: {
+    type: 'StringList',
+    description: "1 to 5 security groups of the subnet's VPC.",
+    allowedPattern: '^sg-([0-9a-f]{8}|[0-9a-f]{17})$',
+    minItems: 1,
+    maxItems: 5,
+  },
+  DirectInternetAccess: {
+    type: 'String',
+    description: 'Direct internet access of the recreated notebook.',
+    default: 'Disabled',
+    allowedValues: ['Disabled', 'Enabled'],
+  },
+  BackupBucketName: {
+    type: 'String',
+    description:
+      'S3 bucket for the data backup and the manifest. Empty: no backup (needs AllowDataLoss=true).',
+    default: '',
+    allowedPattern: '^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+  },
+  BackupPrefix: {
+    type: 'String',
+    description: 'Key prefix of the backups in the bucket: <prefix>/<notebook>/<execution id>/.',
+    default: BACKUP_PREFIX_DEFAULT,
+    allowedPattern: '^[a-zA-Z0-9_.-]+(/[a-zA-Z0-9_.-]+)*$',
+  },
+  AllowDataLoss: {
+    type: 'String',
+    description: 'true lets the runbook recreate the notebook without a backup of its data.',
+    default: 'false',
+    allowedValues: ['false', 'true'],
+  },
+  BackupTimeoutMinutes: {
+    type: 'String',
+    description: `Minutes (1-${MAX_TIMEOUT_MINUTES}) for the backup; past that nothing is deleted.`,
+    default: BACKUP_TIMEOUT_MINUTES_DEFAULT,
+    allowedPattern: TIMEOUT_MINUTES_PATTERN,
+  },
+  RestoreTimeoutMinutes: {
+    type: 'String',
+    description: `Minutes (1-${MAX_TIMEOUT_MINUTES}) for the restore onto the recreated notebook.`,
+    default: RESTORE_TIMEOUT_MINUTES_DEFAULT,
+    allowedPattern: TIMEOUT_MINUTES_PATTERN,
+  },
+  AutomationAssumeRole: {
+    type: 'String',
+    description: 'ARN of the role the automation runs as (required for automatic remediation).',
+    allowedPattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$',
+  },
+} as const satisfies Record<string, ParameterDefinition>;
+
+export type ParameterName = keyof typeof PARAMETERS;
+export const PARAMETER_NAMES = Object.keys(PARAMETERS) as readonly ParameterName[];
+
+/** `{{ Name }}`: a reference to a parameter, typed so a misspelled name does not compile. */
+export function parameter(name: ParameterName): string {
+  return `{{ ${name} }}`;
+}

@@ -1,0 +1,31 @@
+/**
+ * The SSM Automation runbook that moves a SageMaker notebook instance into a subnet, losing nothing:
+ * the exact document that is deployed (dist/remediation/runbook.json is this object, serialized).
+ */
+import { PARAMETERS } from './parameters';
+import { backupFailureSteps, backupSteps } from './steps-backup';
+import { alreadyCompliantStep, checkSteps } from './steps-check';
+import { recreateSteps } from './steps-recreate';
+import type { AutomationDocument } from './types';
+
+export const RUNBOOK: AutomationDocument = {
+  schemaVersion: '0.3',
+  description: [
+    '# Move a SageMaker notebook instance into a subnet without losing its data',
+    'Backs up the volume to S3 (verified), writes a manifest of the configuration and tags, deletes the notebook,',
+    'recreates it with every setting in the target network and restores the data. Nothing is deleted unless the',
+    'backup is verified or AllowDataLoss=true. After a failure past the delete, rerun with the same parameters.',
+  ].join('\n'),
+  assumeRole: '{{ AutomationAssumeRole }}',
+  parameters: PARAMETERS,
+  mainSteps: [...checkSteps, ...backupSteps, ...recreateSteps, ...backupFailureSteps, alreadyCompliantStep],
+  outputs: [
+    'ResolveNotebook.Result',
+    'ResolveNotebook.BackupUri',
+    'Finish.SubnetId',
+    'Finish.SecurityGroupIds',
+    'Finish.DirectInternetAccess',
+    'Finish.FinalStatus',
+    'Finish.Summary',
+  ],
+};

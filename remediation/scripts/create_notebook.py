@@ -1,0 +1,84 @@
+"""CreateNotebook: wait until the old notebook is gone, install the restore hook (with a backup), then create
+the notebook again from its manifest with every setting carried over and the new network settings.
+
+aws:waitForAwsResourceProperty cannot wait for "gone" (DescribeNotebookInstance then fails), so this step
+polls; its maxAttempts extends the wait past one attempt's 600 s. Optional attributes are only sent when
+the original had them (SageMaker rejects empty values); tags in the reserved aws: namespace cannot be set.
+"""
+
+import json
+import time
+
+from common import RESTORE_MARKER_FILE, client, describe_notebook, install_hook, poll
+
+RESTORE_HOOK = None  # embed: hooks/restore-on-start.sh
+
+MAX_TAGS = 50
+# DescribeNotebookInstance key -> CreateNotebookInstance key, for settings copied when present.
+CARRIED_OVER = {
+    "InstanceType": "InstanceType",
+    "RoleArn": "RoleArn",
+    "KmsKeyId": "KmsKeyId",
+    "VolumeSizeInGB": "VolumeSizeInGB",
+    "AcceleratorTypes": "AcceleratorTypes",
+    "DefaultCodeRepository": "DefaultCodeRepository",
+    "AdditionalCodeRepositories": "AdditionalCodeRepositories",
+    "RootAccess": "RootAccess",
+    "PlatformIdentifier": "PlatformIdentifier",
+    "InstanceMetadataServiceConfiguration": "InstanceMetadataServiceConfiguration",
+    "IpAddressType": "IpAddressType",
+}
+
+
+def creatable_tags(tags):
+    kept = [{"Key": t["Key"], "Value": t["Value"]} for t in tags if not t["Key"].lower().startswith("aws:")]
+    if len(kept) > MAX_TAGS:
+        raise ValueError(f"{len(kept)} tags cannot all be set (at most {MAX_TAGS})")
+    return kept
+
+
+def create_request(manifest, event):
+    original = manifest["Notebook"]
+    request = {
+        "NotebookInstanceName": original["NotebookInstanceName"],
+        "SubnetId": event["SubnetId"],
+        "SecurityGroupIds": list(dict.fromkeys(event["SecurityGroupIds"])),
+        "DirectInternetAccess": event["DirectInternetAccess"],
+    }
+    for source, target in CARRIED_OVER.items():
+        value = original.get(source)
+        if value not in (None, "", [], {}):
+            request[target] = value
+    # With a backup, the first start runs the restore hook; the original configuration comes back after.
+    if manifest["DataPlan"] == "Backup":
+        request["LifecycleConfigName"] = event["RestoreConfigName"]
+    elif original.get("NotebookInstanceLifecycleConfigName"):
+        request["LifecycleConfigName"] = original["NotebookInstanceLifecycleConfigName"]
+    tags = creatable_tags(manifest.get("Tags", []))
+    if tags:
+        request["Tags"] = tags
+    return request
+
+
+def wait_until_deleted(sagemaker, name):
+    def gone():
+        notebook = describe_notebook(sagemaker, name)
+        if notebook is None:
+            return True
+        if notebook["NotebookInstanceStatus"] != "Deleting":
+            raise RuntimeError(f"Notebook {name} is {notebook['NotebookInstanceStatus']}: it was not deleted")
+        return None
+
+    if poll(gone) is None:
+        raise TimeoutError(f"Notebook {name} is still Deleting; the next attempt keeps waiting")
+
+
+def handler(event, _context):
+    manifest = json.loads(event["Manifest"])
+    request = create_request(manifest, event)
+    sagemaker = client("sagemaker")
+    wait_until_deleted(sagemaker, request["NotebookInstanceName"])
+    if manifest["DataPlan"] == "Backup":
+        install_hook({**event, "ConfigName": event["RestoreConfigName"]}, RESTORE_HOOK, RESTORE_MARKER_FILE)
+    response = sagemaker.create_notebook_instance(**request)
+    return {"NotebookArn": response["NotebookInstanceArn"], "CreatedAt": int(time.time())}

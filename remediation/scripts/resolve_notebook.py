@@ -1,0 +1,211 @@
+"""ResolveNotebook: check the target network, find the notebook (name or ARN, case-insensitively) and
+decide what this run does.
+
+Nothing is changed here: a bad target, a missing notebook or a missing backup choice costs nothing. The decision (Mode) is one of:
+  AlreadyCompliant  the notebook already has the target subnet, security groups and internet setting;
+  Recreate          back up (per DataPlan), delete and recreate it;
+  ResumeCreate      the notebook is gone but an unfinished manifest of an earlier run exists: create it again.
+Every later step reads its facts from this step's outputs, so a resumed run and a fresh run share one path.
+"""
+
+import re
+
+from botocore.exceptions import ClientError
+
+from common import (
+    MANIFEST_FILE,
+    backup_root,
+    client,
+    describe_notebook,
+    error_code,
+    is_true,
+    read_json,
+    TEMPORARY_CONFIG_PREFIX,
+    temporary_config_name,
+)
+
+ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:notebook-instance/(?P<name>.+)$")
+RUNNING_STATUSES = ("InService", "Pending")
+
+
+def name_from_input(value):
+    """The notebook name from a name or an ARN (whose name part SageMaker lowercases)."""
+    match = ARN_PATTERN.match(value.strip())
+    return match.group("name") if match else value.strip()
+
+
+def find_notebook(sagemaker, requested_name):
+    """The notebook's description, matching the name exactly first, then case-insensitively."""
+    notebook = describe_notebook(sagemaker, requested_name)
+    if notebook is not None:
+        return notebook
+    wanted = requested_name.lower()
+    for page in sagemaker.get_paginator("list_notebook_instances").paginate():
+        for summary in page.get("NotebookInstances", []):
+            if summary["NotebookInstanceName"].lower() == wanted:
+                return describe_notebook(sagemaker, summary["NotebookInstanceName"])
+    return None
+
+
+def find_unfinished_manifest(s3, bucket, prefix, requested_name):
+    """The newest manifest under <prefix>/<name>/ (name matched case-insensitively) not marked completed."""
+    root = prefix.strip("/") + "/"
+    wanted = requested_name.lower()
+    candidates = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=root):
+        for item in page.get("Contents", []):
+            parts = item["Key"][len(root) :].split("/")
+            if len(parts) == 3 and parts[0].lower() == wanted and parts[2] == MANIFEST_FILE:
+                candidates.append((item["LastModified"], item["Key"]))
+    for _, key in sorted(candidates, reverse=True):
+        manifest = read_json(s3, bucket, key)
+        if manifest and manifest.get("State") != "Completed":
+            return manifest
+    return None
+
+
+def validate_target(event):
+    """The target subnet exists and every security group is in its VPC; returns the VPC id."""
+    subnet_id = event["SubnetId"]
+    group_ids = list(dict.fromkeys(event["SecurityGroupIds"]))
+    if not subnet_id:
+        raise ValueError("DirectInternetAccess=Disabled needs a SubnetId; none was given")
+    if not 1 <= len(group_ids) <= 5:
+        raise ValueError(f"SecurityGroupIds must hold 1 to 5 groups, got {len(group_ids)}")
+
+    ec2 = client("ec2")
+    try:
+        subnets = ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"]
+    except ClientError as error:
+        if error_code(error) == "InvalidSubnetID.NotFound":
+            raise ValueError(f"Subnet {subnet_id} does not exist in this account and region") from error
+        raise
+    if not subnets:
+        raise ValueError(f"Subnet {subnet_id} does not exist in this account and region")
+    vpc_id = subnets[0]["VpcId"]
+
+    try:
+        groups = ec2.describe_security_groups(GroupIds=group_ids)["SecurityGroups"]
+    except ClientError as error:
+        if error_code(error) == "InvalidGroup.NotFound":
+            raise ValueError(f"A security group does not exist: {error}") from error
+        raise
+    found = {group["GroupId"]: group["VpcId"] for group in groups}
+    missing = [group_id for group_id in group_ids if group_id not in found]
+    if missing:
+        raise ValueError(f"Security groups not found: {', '.join(missing)}")
+    foreign = [group_id for group_id in group_ids if found[group_id] != vpc_id]
+    if foreign:
+        raise ValueError(
+            f"Security groups {', '.join(foreign)} are not in {vpc_id}, the VPC of subnet {subnet_id}"
+        )
+    return vpc_id
+
+
+def check_bucket(s3, bucket):
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except ClientError as error:
+        raise ValueError(
+            f"Backup bucket {bucket} cannot be reached ({error_code(error)}): nothing was changed"
+        ) from error
+
+
+def is_compliant(notebook, event):
+    return (
+        notebook.get("SubnetId", "") == event["SubnetId"]
+        and sorted(notebook.get("SecurityGroups", [])) == sorted(set(event["SecurityGroupIds"]))
+        and notebook.get("DirectInternetAccess", "Enabled") == event["DirectInternetAccess"]
+    )
+
+
+def data_plan(notebook, bucket, allow_data_loss):
+    """Backup | ManifestOnly | NoBackup, or an error when the data would be lost without consent."""
+    name = notebook["NotebookInstanceName"]
+    failed = notebook["NotebookInstanceStatus"] == "Failed"
+    if not bucket and not allow_data_loss:
+        raise ValueError(
+            f"Notebook {name} must be deleted and recreated, which deletes its storage volume: give a "
+            "BackupBucketName, or set AllowDataLoss=true to accept losing the data. Nothing was changed."
+        )
+    if failed and allow_data_loss:
+        # A Failed notebook may not start, so its volume cannot be copied: the caller accepted the loss.
+        return "ManifestOnly" if bucket else "NoBackup"
+    return "Backup" if bucket else "NoBackup"
+
+
+def outputs(mode, name, result, facts):
+    return {"Mode": mode, "NotebookName": name, "Result": result, **facts}
+
+
+def facts_for(name, event, backup_id, plan, was_running, original_config, original):
+    bucket = event["BackupBucketName"]
+    root = backup_root(event["BackupPrefix"], name, backup_id) if bucket else ""
+    return {
+        "BackupId": backup_id,
+        "DataPlan": plan,
+        "WasRunning": "true" if was_running else "false",
+        "OriginalLifecycleConfigName": original_config,
+        "HasOwnLifecycleConfig": "true" if original_config else "false",
+        "BackupUri": f"s3://{bucket}/{root}" if bucket and plan == "Backup" else "",
+        "ManifestKey": f"{root}{MANIFEST_FILE}" if bucket else "",
+        "BackupConfigName": temporary_config_name("backup", backup_id),
+        "RestoreConfigName": temporary_config_name("restore", backup_id),
+        "OriginalSubnetId": original.get("SubnetId", "") or "none",
+        "OriginalSecurityGroupIds": ",".join(original.get("SecurityGroups", [])) or "none",
+        "OriginalDirectInternetAccess": original.get("DirectInternetAccess", "Enabled"),
+    }
+
+
+def handler(event, _context):
+    validate_target(event)
+    requested = name_from_input(event["NotebookInstanceName"])
+    bucket = event["BackupBucketName"]
+    allow_data_loss = is_true(event["AllowDataLoss"])
+    sagemaker = client("sagemaker")
+    s3 = client("s3") if bucket else None
+
+    notebook = find_notebook(sagemaker, requested)
+    if notebook is None:
+        manifest = find_unfinished_manifest(s3, bucket, event["BackupPrefix"], requested) if s3 else None
+        if manifest is None:
+            where = f" and no unfinished manifest under s3://{bucket}/{event['BackupPrefix']}/" if bucket else ""
+            raise ValueError(f"Notebook {requested} does not exist{where}: nothing to do")
+        name = manifest["Notebook"]["NotebookInstanceName"]
+        facts = facts_for(
+            name,
+            event,
+            manifest["BackupId"],
+            manifest["DataPlan"],
+            manifest["WasRunning"],
+            manifest["Notebook"].get("NotebookInstanceLifecycleConfigName", ""),
+            manifest["Notebook"],
+        )
+        return outputs("ResumeCreate", name, f"Resuming the recreation of {name} from its manifest", facts)
+
+    name = notebook["NotebookInstanceName"]
+    status = notebook["NotebookInstanceStatus"]
+    if status == "Deleting":
+        raise ValueError(f"Notebook {name} is being deleted: nothing to remediate")
+    original_config = notebook.get("NotebookInstanceLifecycleConfigName", "")
+    if original_config.startswith(TEMPORARY_CONFIG_PREFIX):
+        raise ValueError(
+            f"Notebook {name} still has the temporary lifecycle configuration {original_config} of an "
+            "interrupted run: attach its own lifecycle configuration again (see the README), then rerun"
+        )
+    if is_compliant(notebook, event):
+        facts = facts_for(name, event, event["ExecutionId"], "NoBackup", False, original_config, notebook)
+        return outputs("AlreadyCompliant", name, "already compliant, nothing changed", facts)
+
+    plan = data_plan(notebook, bucket, allow_data_loss)
+    if s3:
+        check_bucket(s3, bucket)
+    facts = facts_for(
+        name, event, event["ExecutionId"], plan, status in RUNNING_STATUSES, original_config, notebook
+    )
+    result = (
+        f"Recreating {name}: subnet {facts['OriginalSubnetId']} -> {event['SubnetId']}, security groups "
+        f"{facts['OriginalSecurityGroupIds']} -> {','.join(event['SecurityGroupIds'])}, direct internet access "
+        f"{facts['OriginalDirectInternetAccess']} -> {event['DirectInternetAccess']}; data plan {plan}"
+    )
+    return outputs("Recreate", name, result, facts)

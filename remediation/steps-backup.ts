@@ -1,0 +1,108 @@
+/**
+ * Phase 2: save before destroy. A temporary lifecycle configuration copies the volume to S3 on start;
+ * the marker is verified; the notebook's own configuration goes back. Any failure or cancellation here
+ * jumps to RestoreOriginalState, which puts the notebook back as it was and fails the run: nothing deleted.
+ */
+import { assertStatus, branch, equals, output, sagemakerCall, script, waitForStatus } from './builders';
+import { parameter } from './parameters';
+import { NOTEBOOK, resolved } from './steps-check';
+import { putOwnLifecycleConfigBack } from './steps-lifecycle';
+import type { Step } from './types';
+
+const RESTORE_ORIGINAL = 'RestoreOriginalState';
+const onFailureRestore = {
+  onFailure: `step:${RESTORE_ORIGINAL}`,
+  onCancel: `step:${RESTORE_ORIGINAL}`,
+} as const;
+/** One verification attempt polls ~9 minutes; enough attempts for the 720-minute maximum timeout. */
+export const VERIFY_MAX_ATTEMPTS = 81;
+
+export const backupLocation = {
+  BackupBucketName: parameter('BackupBucketName'),
+  BackupPrefix: parameter('BackupPrefix'),
+  NotebookName: NOTEBOOK,
+  BackupId: resolved('BackupId'),
+};
+const byName = { NotebookInstanceName: NOTEBOOK };
+
+export const backupSteps: readonly Step[] = [
+  script(
+    'CreateBackupConfig',
+    'create_backup_config',
+    { ConfigName: resolved('BackupConfigName'), ...backupLocation, Region: '{{ global:REGION }}' },
+    ['ConfigName', 'StartedAt'],
+    {
+      ...onFailureRestore,
+      description: 'Temporary lifecycle configuration: on start, copy the volume to S3.',
+    },
+  ),
+  branch(
+    'ChooseStopForBackup',
+    [{ NextStep: 'StopForBackup', ...equals(resolved('WasRunning'), 'true') }],
+    'AttachBackupConfig',
+  ),
+  sagemakerCall('StopForBackup', 'StopNotebookInstance', byName, onFailureRestore),
+  waitForStatus('WaitStoppedForBackup', NOTEBOOK, ['Stopped', 'Failed'], 900, onFailureRestore),
+  sagemakerCall(
+    'AttachBackupConfig',
+    'UpdateNotebookInstance',
+    { ...byName, LifecycleConfigName: resolved('BackupConfigName') },
+    onFailureRestore,
+  ),
+  waitForStatus('WaitBackupConfigAttached', NOTEBOOK, ['Stopped', 'Failed'], 900, onFailureRestore),
+  sagemakerCall('StartForBackup', 'StartNotebookInstance', byName, onFailureRestore),
+  waitForStatus('WaitStartedForBackup', NOTEBOOK, ['InService', 'Failed'], 1800, onFailureRestore),
+  assertStatus('AssertStartedForBackup', NOTEBOOK, ['InService'], onFailureRestore),
+  script(
+    'VerifyBackup',
+    'verify_backup',
+    {
+      ...backupLocation,
+      StartedAt: output('CreateBackupConfig', 'StartedAt'),
+      TimeoutMinutes: parameter('BackupTimeoutMinutes'),
+    },
+    ['FileCount', 'TotalBytes'],
+    {
+      ...onFailureRestore,
+      maxAttempts: VERIFY_MAX_ATTEMPTS,
+      description: 'Marker file count and bytes = S3.',
+    },
+  ),
+  sagemakerCall('StopAfterBackup', 'StopNotebookInstance', byName, onFailureRestore),
+  waitForStatus('WaitStoppedAfterBackup', NOTEBOOK, ['Stopped', 'Failed'], 900, onFailureRestore),
+  ...putOwnLifecycleConfigBack('AfterBackup', resolved('BackupConfigName'), onFailureRestore),
+];
+
+/** The failure path of phase 2 (reached only through onFailure/onCancel). */
+export const backupFailureSteps: readonly Step[] = [
+  script(
+    RESTORE_ORIGINAL,
+    'restore_original_state',
+    {
+      NotebookName: NOTEBOOK,
+      OriginalLifecycleConfigName: resolved('OriginalLifecycleConfigName'),
+      TemporaryConfigName: resolved('BackupConfigName'),
+      WasRunning: resolved('WasRunning'),
+    },
+    ['Status'],
+    {
+      maxAttempts: 3,
+      description: 'Own lifecycle configuration back, temporary one deleted, started if it was running.',
+    },
+  ),
+  branch(
+    'ChooseWaitRestored',
+    [{ NextStep: 'WaitRestoredInService', ...equals(resolved('WasRunning'), 'true') }],
+    'FailBackupNotVerified',
+  ),
+  waitForStatus('WaitRestoredInService', NOTEBOOK, ['InService', 'Failed'], 1800),
+  script(
+    'FailBackupNotVerified',
+    'fail',
+    {
+      Message: `The backup of ${NOTEBOOK} was not verified (see VerifyBackup, ${resolved('BackupUri')}). The notebook was put back as it was; nothing was deleted.`,
+    },
+    [],
+    { isEnd: true },
+  ),
+];
