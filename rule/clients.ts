@@ -11,6 +11,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type {
+  AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
   HttpHandlerOptions,
   HttpRequest,
@@ -34,7 +35,7 @@ export interface AccountSession {
 
 export interface ClientSettings {
   readonly region?: string;
-  readonly credentials?: AwsCredentialIdentityProvider;
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** For the offline backend (`npm start`); the default is the SDK's HTTP handler. */
   readonly requestHandler?: RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions>;
   readonly maxAttempts?: number;

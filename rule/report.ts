@@ -21,6 +21,8 @@ export interface ResourceEvaluation extends Verdict {
   readonly resourceType: string;
   readonly resourceId: string;
   readonly orderingTimestamp: Date;
+  /** For people (logs, the CLI); Config only sees the resource id. */
+  readonly notebookName?: string;
 }
 
 export class EvaluationDeliveryError extends Error {

@@ -114,7 +114,7 @@ export async function sweep(session: AccountSession, options: SweepOptions): Pro
           const verdict = described
             ? await assessNotebook(described.notebook, session.network, options.parameters)
             : ({ compliance: 'NOT_APPLICABLE', annotation: 'Notebook instance no longer exists' } as const);
-          evaluations.push({ ...verdict, ...target(resourceId, options) });
+          evaluations.push({ ...verdict, ...target(resourceId, options), notebookName: name });
         } catch (error) {
           failures.push({ notebook: name, error });
         }

@@ -1,0 +1,252 @@
+/**
+ * `npm start`: evaluates notebooks with the Lambda's own periodic path (sweep → EC2 facts → evaluation) and
+ * prints the results. By default it serves the bundled example account to the real SDK clients in-process,
+ * so it needs no AWS account; `--live` scans a real account read-only (it never calls PutEvaluations).
+ */
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { fromIni } from '@aws-sdk/credential-providers';
+import { type AccountSession, createRuleClients } from './clients';
+import { loadExampleAccount } from './examples/index';
+import { NetworkFactsLookup } from './network';
+import { createOfflineAws } from './offline/index';
+import { parseInventory } from './offline/parse-inventory';
+import {
+  DEFAULT_PARAMETERS,
+  parseRuleParameters,
+  type RuleParameters,
+  toInputParameters,
+} from './parameters';
+import type { ResourceEvaluation } from './report';
+import { type SweepFailure, type SweepResult, sweep } from './sweep';
+
+const USAGE = `Usage: npm start -- [options]
+
+Evaluates SageMaker notebook instances for VPC placement with the same code as the Config rule.
+
+  (no options)             evaluate the bundled example account offline (no AWS account needed)
+  --inventory <file>       evaluate another offline inventory (JSON, same shape as rule/examples/account.json)
+  --live                   scan a live account read-only (SDK default credentials); implied by --region/--profile
+  --region <region>        region of the live scan
+  --profile <name>         shared-config profile of the live scan
+  --rule-name <name>       also mark notebooks this Config rule evaluated before that no longer exist (live)
+  --parameters <json>      rule parameters, as Config's InputParameters, e.g. '{"SubnetIds":"subnet-0123456789abcdef0"}'
+  --output table|json      output format (default: table)
+  --help                   this text
+
+Exit status: 0 when every notebook was evaluated, 1 when any could not be (or on a usage error).`;
+
+interface CliOptions {
+  readonly live: boolean;
+  readonly inventory?: string;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly ruleName?: string;
+  readonly parameters?: string;
+  readonly output: 'table' | 'json';
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function parseCliArguments(args: readonly string[]): CliOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      live: { type: 'boolean', default: false },
+      inventory: { type: 'string' },
+      region: { type: 'string' },
+      profile: { type: 'string' },
+      'rule-name': { type: 'string' },
+      parameters: { type: 'string' },
+      output: { type: 'string', default: 'table' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  if (values.output !== 'table' && values.output !== 'json') {
+    throw new UsageError(`--output must be table or json, got ${values.output}`);
+  }
+  const live = values.live || values.region !== undefined || values.profile !== undefined;
+  if (live && values.inventory)
+    throw new UsageError('--inventory is offline; it cannot be combined with a live scan');
+  return {
+    live,
+    output: values.output,
+    ...(values.inventory && { inventory: values.inventory }),
+    ...(values.region && { region: values.region }),
+    ...(values.profile && { profile: values.profile }),
+    ...(values['rule-name'] && { ruleName: values['rule-name'] }),
+    ...(values.parameters && { parameters: values.parameters }),
+  };
+}
+
+export interface Scan {
+  readonly title: string;
+  readonly parameters: RuleParameters;
+  readonly result: SweepResult;
+}
+
+/** Runs the sweep against the offline example (or inventory file) or, with `live`, a real account. */
+export async function scan(options: CliOptions, warn: (line: string) => void): Promise<Scan> {
+  const log = {
+    warn: (message: string, extra: Record<string, unknown>) => warn(`${message} ${JSON.stringify(extra)}`),
+  };
+  if (options.live) {
+    const clients = createRuleClients({
+      ...(options.region && { region: options.region }),
+      ...(options.profile && { credentials: fromIni({ profile: options.profile }) }),
+    });
+    const session: AccountSession = {
+      accountId: 'live',
+      clients,
+      network: new NetworkFactsLookup(clients.ec2),
+    };
+    const parameters = options.parameters ? parseRuleParameters(options.parameters) : DEFAULT_PARAMETERS;
+    const result = await sweep(session, {
+      parameters,
+      orderingTimestamp: new Date(),
+      log,
+      ...(options.ruleName && { configRuleName: options.ruleName }),
+    });
+    const region = await clients.sagemaker.config.region();
+    return {
+      title: `Live scan (read-only) of region ${region}${options.profile ? `, profile ${options.profile}` : ''}`,
+      parameters,
+      result,
+    };
+  }
+  const inventory = options.inventory
+    ? parseInventory(JSON.parse(readFileSync(options.inventory, 'utf8')), options.inventory)
+    : loadExampleAccount();
+  const offline = createOfflineAws(inventory);
+  const clients = createRuleClients(offline.clientConfig);
+  const session: AccountSession = {
+    accountId: inventory.accountId,
+    clients,
+    network: new NetworkFactsLookup(clients.ec2),
+  };
+  const parameters = parseRuleParameters(
+    options.parameters ?? JSON.stringify(inventory.ruleParameters ?? {}),
+  );
+  const result = await sweep(session, {
+    parameters,
+    orderingTimestamp: new Date(),
+    log,
+    ...(inventory.configRuleName && { configRuleName: inventory.configRuleName }),
+  });
+  const source = options.inventory ?? 'bundled example account';
+  return { title: `Offline: ${source} ${inventory.accountId} (${inventory.region})`, parameters, result };
+}
+
+export function formatTable({ title, parameters, result }: Scan): string {
+  const rows = sortedRows(result.evaluations);
+  const width = Math.max(8, ...rows.map((row) => row.notebook.length));
+  const lines = [
+    title,
+    `Rule parameters: ${describeParameters(parameters)}`,
+    '',
+    `${'NOTEBOOK'.padEnd(width)}  ${'RESULT'.padEnd(14)}  REASON`,
+    ...rows.map((row) =>
+      `${row.notebook.padEnd(width)}  ${row.compliance.padEnd(14)}  ${row.annotation ?? ''}`.trimEnd(),
+    ),
+    ...result.failures.map(
+      (failure) => `${failure.notebook.padEnd(width)}  ${'ERROR'.padEnd(14)}  ${errorText(failure)}`,
+    ),
+    '',
+    summary(result),
+  ];
+  return lines.join('\n');
+}
+
+export function formatJson({ title, parameters, result }: Scan): string {
+  return JSON.stringify(
+    {
+      title,
+      parameters: toInputParameters(parameters),
+      evaluations: sortedRows(result.evaluations),
+      failures: result.failures.map((failure) => ({ notebook: failure.notebook, error: errorText(failure) })),
+      notStarted: result.notStarted,
+      summary: counts(result),
+    },
+    null,
+    2,
+  );
+}
+
+function sortedRows(evaluations: readonly ResourceEvaluation[]) {
+  return evaluations
+    .map((evaluation) => ({
+      // A vanished notebook is known only by its resource id (often an ARN): show its last part.
+      notebook: evaluation.notebookName ?? evaluation.resourceId.split('/').at(-1) ?? evaluation.resourceId,
+      resourceId: evaluation.resourceId,
+      compliance: evaluation.compliance,
+      ...(evaluation.annotation && { annotation: evaluation.annotation }),
+    }))
+    .sort((a, b) => a.notebook.localeCompare(b.notebook));
+}
+
+function counts(result: SweepResult) {
+  const byType = (type: string) => result.evaluations.filter((e) => e.compliance === type).length;
+  return {
+    notebooks: result.notebookCount,
+    compliant: byType('COMPLIANT'),
+    nonCompliant: byType('NON_COMPLIANT'),
+    notApplicable: byType('NOT_APPLICABLE'),
+    errors: result.failures.length + result.notStarted.length,
+  };
+}
+
+function summary(result: SweepResult): string {
+  const c = counts(result);
+  return (
+    `${c.notebooks} notebook(s) listed by SageMaker; ${c.compliant} COMPLIANT, ${c.nonCompliant} NON_COMPLIANT, ` +
+    `${c.notApplicable} NOT_APPLICABLE (exempt or gone), ${c.errors} could not be evaluated.`
+  );
+}
+
+function describeParameters(parameters: RuleParameters): string {
+  return Object.entries(toInputParameters(parameters))
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+}
+
+function errorText(failure: SweepFailure): string {
+  return failure.error instanceof Error
+    ? `${failure.error.name}: ${failure.error.message}`
+    : String(failure.error);
+}
+
+async function main(): Promise<number> {
+  // The SDK versions are pinned and the Lambda runs on nodejs22.x: its Node 20 notice is noise in this report.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  let options: CliOptions | 'help';
+  try {
+    options = parseCliArguments(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 1;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const result = await scan(options, (line) => console.error(`warning: ${line}`));
+  console.log(options.output === 'json' ? formatJson(result) : formatTable(result));
+  return result.result.failures.length + result.result.notStarted.length > 0 ? 1 : 0;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+      process.exitCode = 1;
+    },
+  );
+}
