@@ -5,7 +5,7 @@
 import { PARAMETERS } from './parameters';
 import { backupFailureSteps, backupSteps } from './steps-backup';
 import { alreadyCompliantStep, checkSteps } from './steps-check';
-import { recreateSteps } from './steps-recreate';
+import { recreateSteps, startForRestoreStep } from './steps-recreate';
 import type { AutomationDocument } from './types';
 
 export const RUNBOOK: AutomationDocument = {
@@ -18,7 +18,14 @@ export const RUNBOOK: AutomationDocument = {
   ].join('\n'),
   assumeRole: '{{ AutomationAssumeRole }}',
   parameters: PARAMETERS,
-  mainSteps: [...checkSteps, ...backupSteps, ...recreateSteps, ...backupFailureSteps, alreadyCompliantStep],
+  mainSteps: [
+    ...checkSteps,
+    ...backupSteps,
+    ...recreateSteps,
+    ...backupFailureSteps,
+    startForRestoreStep,
+    alreadyCompliantStep,
+  ],
   outputs: [
     'ResolveNotebook.Result',
     'ResolveNotebook.BackupUri',

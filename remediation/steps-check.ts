@@ -24,6 +24,7 @@ export const RESOLVED_FACTS = [
   'OriginalSubnetId',
   'OriginalSecurityGroupIds',
   'OriginalDirectInternetAccess',
+  'NeedsStart',
 ] as const;
 export type ResolvedFact = (typeof RESOLVED_FACTS)[number];
 
@@ -59,6 +60,7 @@ export const checkSteps: readonly Step[] = [
     [
       { NextStep: ALREADY_COMPLIANT_STEP, ...equals(resolved('Mode'), 'AlreadyCompliant') },
       { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeCreate') },
+      { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeRestore') },
     ],
     'WaitForStableStatus',
   ),

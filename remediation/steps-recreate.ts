@@ -15,6 +15,7 @@ const MANIFEST = output('PrepareManifest', 'Manifest');
 const IS_BACKUP = equals(resolved('DataPlan'), 'Backup');
 const WAS_RUNNING = equals(resolved('WasRunning'), 'true');
 const WAS_STOPPED = equals(resolved('WasRunning'), 'false');
+const RESUME_RESTORE = equals(resolved('Mode'), 'ResumeRestore');
 const byName = { NotebookInstanceName: NOTEBOOK };
 const targetNetwork = {
   SubnetId: parameter('SubnetId'),
@@ -50,7 +51,11 @@ export const recreateSteps: readonly Step[] = [
   ),
   branch(
     'ChooseDelete',
-    [{ NextStep: 'CreateNotebook', ...equals(resolved('Mode'), 'ResumeCreate') }],
+    [
+      { NextStep: 'CreateNotebook', ...equals(resolved('Mode'), 'ResumeCreate') },
+      { NextStep: 'StartForRestore', And: [RESUME_RESTORE, equals(resolved('NeedsStart'), 'true')] },
+      { NextStep: 'WaitCreated', ...RESUME_RESTORE },
+    ],
     'DeleteNotebook',
   ),
   sagemakerCall('DeleteNotebook', 'DeleteNotebookInstance', byName),
@@ -75,7 +80,7 @@ export const recreateSteps: readonly Step[] = [
     'verify_restore',
     {
       ...backupLocation,
-      StartedAt: output('CreateNotebook', 'CreatedAt'),
+      StartedAt: output('PrepareManifest', 'PreparedAt'),
       TimeoutMinutes: parameter('RestoreTimeoutMinutes'),
     },
     ['FileCount', 'TotalBytes'],
@@ -109,3 +114,8 @@ export const recreateSteps: readonly Step[] = [
     { isEnd: true, description: 'Mark the manifest completed; report what changed.' },
   ),
 ];
+
+/** Resuming an unfinished restore on a stopped notebook: the restore hook runs on start. */
+export const startForRestoreStep: Step = sagemakerCall('StartForRestore', 'StartNotebookInstance', byName, {
+  nextStep: 'WaitCreated',
+});

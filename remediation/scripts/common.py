@@ -144,7 +144,7 @@ def verified_backup(s3, bucket, prefix, name, backup_id, marker=None):
             f"Backup marker reports {marker['Files']} files / {marker['Bytes']} bytes but S3 holds "
             f"{stored_files} files / {stored_bytes} bytes"
         )
-    return {"FileCount": stored_files, "TotalBytes": stored_bytes}
+    return {"FileCount": str(stored_files), "TotalBytes": str(stored_bytes)}
 
 
 def install_hook(event, template, marker_file):
@@ -180,7 +180,7 @@ def install_hook(event, template, marker_file):
         sagemaker.update_notebook_instance_lifecycle_config(
             NotebookInstanceLifecycleConfigName=config_name, OnStart=on_start
         )
-    return {"ConfigName": config_name, "StartedAt": int(time.time())}
+    return {"ConfigName": config_name, "StartedAt": str(int(time.time()))}
 
 
 def await_marker(s3, event, marker_file):

@@ -81,4 +81,4 @@ def handler(event, _context):
     if manifest["DataPlan"] == "Backup":
         install_hook({**event, "ConfigName": event["RestoreConfigName"]}, RESTORE_HOOK, RESTORE_MARKER_FILE)
     response = sagemaker.create_notebook_instance(**request)
-    return {"NotebookArn": response["NotebookInstanceArn"], "CreatedAt": int(time.time())}
+    return {"NotebookArn": response["NotebookInstanceArn"], "CreatedAt": str(int(time.time()))}

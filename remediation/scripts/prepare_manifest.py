@@ -1,5 +1,5 @@
 """PrepareManifest: the notebook's complete original configuration and tags, written next to the backup
-just before the delete (Recreate), or read back from there (ResumeCreate).
+just before the delete (Recreate), or read back from there (ResumeCreate, ResumeRestore).
 
 In Recreate mode it also re-checks, right before the delete, that the notebook is stopped and that the
 backup is still verified: nothing is deleted on the strength of an older check alone.
@@ -64,7 +64,7 @@ def snapshot(event, sagemaker, s3):
 def handler(event, _context):
     bucket, key = event["BackupBucketName"], event["ManifestKey"]
     s3 = client("s3") if bucket else None
-    if event["Mode"] == "ResumeCreate":
+    if event["Mode"] in ("ResumeCreate", "ResumeRestore"):
         manifest = read_json(s3, bucket, key)
         if manifest is None:
             raise RuntimeError(f"The manifest s3://{bucket}/{key} is gone: cannot resume")
@@ -72,4 +72,4 @@ def handler(event, _context):
         manifest = snapshot(event, client("sagemaker"), s3)
         if s3:
             write_json(s3, bucket, key, manifest)
-    return {"Manifest": json.dumps(manifest, default=str, sort_keys=True), "PreparedAt": int(time.time())}
+    return {"Manifest": json.dumps(manifest, default=str, sort_keys=True), "PreparedAt": str(int(time.time()))}

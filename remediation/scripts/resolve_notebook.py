@@ -4,7 +4,9 @@ decide what this run does.
 Nothing is changed here: a bad target, a missing notebook or a missing backup choice costs nothing. The decision (Mode) is one of:
   AlreadyCompliant  the notebook already has the target subnet, security groups and internet setting;
   Recreate          back up (per DataPlan), delete and recreate it;
-  ResumeCreate      the notebook is gone but an unfinished manifest of an earlier run exists: create it again.
+  ResumeCreate      the notebook is gone but an unfinished manifest of an earlier run exists: create it again;
+  ResumeRestore     an earlier run recreated it but stopped before the restore was verified and its own
+                    lifecycle configuration was back (its temporary restore configuration is attached).
 Every later step reads its facts from this step's outputs, so a resumed run and a fresh run share one path.
 """
 
@@ -154,7 +156,15 @@ def facts_for(name, event, backup_id, plan, was_running, original_config, origin
         "OriginalSubnetId": original.get("SubnetId", "") or "none",
         "OriginalSecurityGroupIds": ",".join(original.get("SecurityGroups", [])) or "none",
         "OriginalDirectInternetAccess": original.get("DirectInternetAccess", "Enabled"),
+        "NeedsStart": "false",
     }
+
+
+def resumed_facts(name, event, manifest):
+    original = manifest["Notebook"]
+    config = original.get("NotebookInstanceLifecycleConfigName", "")
+    plan, was_running = manifest["DataPlan"], manifest["WasRunning"]
+    return facts_for(name, event, manifest["BackupId"], plan, was_running, config, original)
 
 
 def handler(event, _context):
@@ -172,15 +182,7 @@ def handler(event, _context):
             where = f" and no unfinished manifest under s3://{bucket}/{event['BackupPrefix']}/" if bucket else ""
             raise ValueError(f"Notebook {requested} does not exist{where}: nothing to do")
         name = manifest["Notebook"]["NotebookInstanceName"]
-        facts = facts_for(
-            name,
-            event,
-            manifest["BackupId"],
-            manifest["DataPlan"],
-            manifest["WasRunning"],
-            manifest["Notebook"].get("NotebookInstanceLifecycleConfigName", ""),
-            manifest["Notebook"],
-        )
+        facts = resumed_facts(name, event, manifest)
         return outputs("ResumeCreate", name, f"Resuming the recreation of {name} from its manifest", facts)
 
     name = notebook["NotebookInstanceName"]
@@ -188,6 +190,13 @@ def handler(event, _context):
     if status == "Deleting":
         raise ValueError(f"Notebook {name} is being deleted: nothing to remediate")
     original_config = notebook.get("NotebookInstanceLifecycleConfigName", "")
+    manifest = find_unfinished_manifest(s3, bucket, event["BackupPrefix"], name) if s3 else None
+    if manifest and original_config == temporary_config_name("restore", manifest["BackupId"]):
+        if status not in ("InService", "Stopped"):
+            raise ValueError(f"Notebook {name} is {status}: rerun when it is InService or Stopped")
+        facts = resumed_facts(name, event, manifest)
+        facts["NeedsStart"] = "true" if status == "Stopped" else "false"
+        return outputs("ResumeRestore", name, f"Resuming the restore of {name} from its manifest", facts)
     if original_config.startswith(TEMPORARY_CONFIG_PREFIX):
         raise ValueError(
             f"Notebook {name} still has the temporary lifecycle configuration {original_config} of an "

@@ -13,4 +13,4 @@ def handler(event, _context):
         raise NotVerified("The backup marker is missing: the restore cannot be checked")
     if marker["Files"] < backup["Files"]:
         raise NotVerified(f"Restored {marker['Files']} files, fewer than the {backup['Files']} backed up")
-    return {"FileCount": marker["Files"], "TotalBytes": marker["Bytes"]}
+    return {"FileCount": str(marker["Files"]), "TotalBytes": str(marker["Bytes"])}

@@ -1,0 +1,24 @@
+/** The remediation's public surface, for the CDK stack and the tests. */
+export {
+  type ApiCall,
+  AUTOMATION_ROLE_PERMISSIONS,
+  apiCallsOf,
+  NOTEBOOK_ROLE_PERMISSIONS,
+  type Permission,
+  type PolicyCondition,
+  type ResourceKind,
+  type ResourceScope,
+  requiredPermissions,
+  resourceArns,
+  TEMPORARY_CONFIG_PREFIX,
+} from './iam';
+export {
+  BACKUP_PREFIX_DEFAULT,
+  PARAMETER_NAMES,
+  PARAMETERS,
+  type ParameterName,
+} from './parameters';
+export { RUNBOOK } from './runbook';
+export { embeddedScript, SCRIPT_FILES, type ScriptFile } from './scripts';
+export type * from './types';
+export { isApiStep } from './types';
