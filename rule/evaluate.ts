@@ -19,13 +19,13 @@
  */
 import type { Notebook } from './notebook';
 import type { RuleParameters } from './parameters';
-import { truncate } from './text';
+import { describeValue } from './text';
 
 export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
 
 export interface Verdict {
   readonly compliance: ComplianceType;
-  /** Omitted when compliant; at most 256 characters. */
+  /** Omitted when compliant. Cut to Config's 256 characters on delivery (report.ts). */
   readonly annotation?: string;
 }
 
@@ -58,10 +58,9 @@ export interface FactsNeeded {
   readonly subnetId?: string;
   readonly vpc: boolean;
   readonly internetGatewayRoute: boolean;
-  readonly securityGroupIds: readonly string[];
+  /** undefined = open ingress is not checked; [] = checked, and the notebook has no groups. */
+  readonly securityGroupIds?: readonly string[];
 }
-
-export const MAX_ANNOTATION_LENGTH = 256;
 
 export class MissingFactError extends Error {
   override readonly name = 'MissingFactError';
@@ -73,13 +72,13 @@ export function isExempt(notebook: Notebook, parameters: RuleParameters): boolea
 
 export function factsNeeded(notebook: Notebook, parameters: RuleParameters): FactsNeeded {
   if (!notebook.subnetId || isExempt(notebook, parameters)) {
-    return { vpc: false, internetGatewayRoute: false, securityGroupIds: [] };
+    return { vpc: false, internetGatewayRoute: false };
   }
   return {
     subnetId: notebook.subnetId,
     vpc: parameters.vpcIds !== undefined || parameters.requirePrivateSubnet,
     internetGatewayRoute: parameters.requirePrivateSubnet,
-    securityGroupIds: parameters.forbidOpenIngress ? notebook.securityGroupIds : [],
+    ...(parameters.forbidOpenIngress && { securityGroupIds: notebook.securityGroupIds }),
   };
 }
 
@@ -97,7 +96,7 @@ export function evaluateNotebook(
 
 /**
  * Failed checks in a fixed order, the one whose length varies (open ingress, a list of groups) last: when the
- * annotation must be cut, it is that list that is shortened, never a whole check left unnamed.
+ * annotation is cut to Config's limit, it is that list that is shortened, never a whole check left unnamed.
  */
 function failures(notebook: Notebook, facts: NetworkFacts, parameters: RuleParameters): string[] {
   const directInternetAccess =
@@ -141,10 +140,10 @@ function describeOpenIngress(open: readonly OpenIngress[]): string {
 
 function required<T>(fact: T | undefined, what: string, subnetId: string): T {
   if (fact === undefined)
-    throw new MissingFactError(`no ${what} facts for subnet ${subnetId}: cannot evaluate`);
+    throw new MissingFactError(`no ${what} facts for subnet ${describeValue(subnetId)}: cannot evaluate`);
   return fact;
 }
 
 function verdict(compliance: ComplianceType, messages: readonly string[]): Verdict {
-  return { compliance, annotation: truncate(messages.join('; '), MAX_ANNOTATION_LENGTH) };
+  return { compliance, annotation: messages.join('; ') };
 }

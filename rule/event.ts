@@ -126,7 +126,7 @@ export function parseInvokingEvent(invokingEvent: string): InvokingEvent {
         notificationTime: requiredTime(event, 'notificationCreationTime', 'invokingEvent'),
       };
     default:
-      throw new MalformedEventError(`unsupported invokingEvent.messageType ${JSON.stringify(messageType)}`);
+      throw new MalformedEventError(`unsupported invokingEvent.messageType ${describeValue(messageType)}`);
   }
 }
 
@@ -255,7 +255,8 @@ function stringMap(value: unknown, where: string): Record<string, string> {
   if (value === undefined || value === null) return {};
   const map = asObject(value, where);
   for (const [key, entry] of Object.entries(map)) {
-    if (typeof entry !== 'string') throw new MalformedEventError(`${where}.${key} must be a string`);
+    if (typeof entry !== 'string')
+      throw new MalformedEventError(`${where} value of ${describeValue(key)} must be a string`);
   }
   return map as Record<string, string>;
 }

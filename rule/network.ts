@@ -78,7 +78,7 @@ export class NetworkFactsLookup {
     if (!subnetId) return {};
     const [vpcId, openIngress] = await Promise.all([
       needed.vpc ? this.vpcOf(subnetId) : undefined,
-      needed.securityGroupIds.length > 0 ? this.openIngressOf(needed.securityGroupIds) : undefined,
+      needed.securityGroupIds ? this.openIngressOf(needed.securityGroupIds) : undefined,
     ]);
     const internetGatewayRoute =
       needed.internetGatewayRoute && vpcId !== undefined
@@ -139,6 +139,7 @@ export class NetworkFactsLookup {
 
   /** Groups not yet cached are fetched in one call; the cache entries are registered before any await. */
   private async openIngressOf(groupIds: readonly string[]): Promise<OpenIngress[]> {
+    if (groupIds.length === 0) return [];
     const missing = groupIds.filter((id) => !this.securityGroups.has(id));
     const fetched =
       missing.length > 0

@@ -5,6 +5,7 @@
  * reads either, each through its own typed accessor, so the two are never mixed.
  */
 import type { DescribeNotebookInstanceOutput, Tag } from '@aws-sdk/client-sagemaker';
+import { describeValue } from './text';
 
 export type DirectInternetAccess = 'Enabled' | 'Disabled';
 
@@ -40,7 +41,9 @@ export function notebookFromConfigurationItem(
   tags: Readonly<Record<string, string>>,
 ): Notebook {
   if (configuration === null || typeof configuration !== 'object' || Array.isArray(configuration)) {
-    throw new MalformedNotebookError(`configuration of notebook ${fallbackName} is missing or not an object`);
+    throw new MalformedNotebookError(
+      `configuration of notebook ${describeValue(fallbackName)} is missing or not an object`,
+    );
   }
   const fields = configuration as Record<string, unknown>;
   const name = optionalString(fields, 'NotebookInstanceName') ?? fallbackName;
@@ -84,7 +87,7 @@ function directInternetAccess(value: string | undefined, name: string): DirectIn
   if (value === 'Disabled') return 'Disabled';
   // An unknown value must not be read as either: fail rather than guess.
   throw new MalformedNotebookError(
-    `notebook ${name} has unrecognized DirectInternetAccess ${JSON.stringify(value)}`,
+    `notebook ${describeValue(name)} has unrecognized DirectInternetAccess ${describeValue(value)}`,
   );
 }
 

@@ -10,8 +10,10 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import type { ComplianceType, Verdict } from './evaluate';
+import { truncate } from './text';
 
 export const MAX_EVALUATIONS_PER_CALL = 100;
+export const MAX_ANNOTATION_LENGTH = 256;
 export const TEST_MODE_RESULT_TOKEN = 'TESTMODE';
 const FAILED_EVALUATION_ATTEMPTS = 3;
 const RETRY_BASE_DELAY_MS = 200;
@@ -98,6 +100,7 @@ function toConfigEvaluation(evaluation: ResourceEvaluation): Evaluation {
     ComplianceResourceId: evaluation.resourceId,
     ComplianceType: evaluation.compliance satisfies ComplianceType,
     OrderingTimestamp: evaluation.orderingTimestamp,
-    ...(evaluation.annotation && { Annotation: evaluation.annotation }),
+    // Config rejects an empty annotation and one over 256 characters: omit the first, cut the second visibly.
+    ...(evaluation.annotation && { Annotation: truncate(evaluation.annotation, MAX_ANNOTATION_LENGTH) }),
   };
 }

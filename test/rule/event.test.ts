@@ -91,7 +91,7 @@ describe('parseRuleEvent / parseInvokingEvent', () => {
     [{ configurationItemStatus: 'Gone' }, 'configurationItemStatus is missing or unknown'],
     [{ resourceId: '' }, 'resourceId must be a non-empty string'],
     [{ configurationItemCaptureTime: 12 }, 'configurationItemCaptureTime'],
-    [{ tags: { team: 1 } }, 'tags.team must be a string'],
+    [{ tags: { team: 1 } }, 'tags value of "team" must be a string'],
   ])('rejects a malformed configuration item %#', (top, message) => {
     const event = changeEvent(notificationItem({ top }));
     expect(() => parseInvokingEvent(event.invokingEvent)).toThrow(message);

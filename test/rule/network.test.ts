@@ -12,7 +12,7 @@ import { NetworkFactsLookup, NetworkLookupError } from '../../rule/network';
 const SUBNET = 'subnet-0a1b2c3d4e5f60718';
 const OTHER_SUBNET = 'subnet-0b2c3d4e5f6071829';
 const VPC = 'vpc-0aa11bb22cc33dd44';
-const all = { subnetId: SUBNET, vpc: true, internetGatewayRoute: true, securityGroupIds: [] };
+const all = { subnetId: SUBNET, vpc: true, internetGatewayRoute: true };
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({
@@ -204,9 +204,14 @@ describe('NetworkFactsLookup', () => {
       await new NetworkFactsLookup(ec2).factsFor({
         vpc: false,
         internetGatewayRoute: false,
-        securityGroupIds: [],
       }),
     ).toEqual({});
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  it('a checked notebook without security groups has no open ingress, asking nothing', async () => {
+    const needed = { subnetId: SUBNET, vpc: false, internetGatewayRoute: false, securityGroupIds: [] };
+    expect(await new NetworkFactsLookup(ec2).factsFor(needed)).toEqual({ openIngress: [] });
     expect(ec2Mock.calls()).toHaveLength(0);
   });
 });

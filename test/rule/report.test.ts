@@ -1,7 +1,13 @@
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EvaluationDeliveryError, putEvaluations, type ResourceEvaluation } from '../../rule/report';
+import {
+  EvaluationDeliveryError,
+  MAX_ANNOTATION_LENGTH,
+  putEvaluations,
+  type ResourceEvaluation,
+} from '../../rule/report';
+import { TRUNCATION_MARKER } from '../../rule/text';
 
 const configMock = mockClient(ConfigServiceClient);
 const config = new ConfigServiceClient({
@@ -44,6 +50,23 @@ describe('putEvaluations', () => {
     const sent = configMock.commandCalls(PutEvaluationsCommand)[0]?.args[0].input.Evaluations ?? [];
     expect(sent[0]).toHaveProperty('Annotation', 'Direct internet access enabled');
     expect(sent[1]).not.toHaveProperty('Annotation');
+  });
+
+  it('cuts an annotation over 256 characters with a visible marker (Config rejects longer ones)', async () => {
+    configMock.on(PutEvaluationsCommand).resolves({});
+    const [first] = evaluations(1);
+    if (!first) throw new Error('no evaluation');
+    await putEvaluations(
+      config,
+      'token',
+      [{ ...first, annotation: 'Open ingress: '.padEnd(400, 'x') }],
+      noWait,
+    );
+    const sent =
+      configMock.commandCalls(PutEvaluationsCommand)[0]?.args[0].input.Evaluations?.[0]?.Annotation ?? '';
+    expect(sent).toHaveLength(MAX_ANNOTATION_LENGTH);
+    expect(sent.startsWith('Open ingress: xxx')).toBe(true);
+    expect(sent.endsWith(TRUNCATION_MARKER)).toBe(true);
   });
 
   it('sends nothing for no evaluations', async () => {
