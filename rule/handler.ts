@@ -114,11 +114,24 @@ function ownAccount(context: Pick<Context, 'invokedFunctionArn'>): { accountId: 
   return { partition: match[1], accountId: match[2] };
 }
 
-export const handler: RuleHandler = createHandler({
-  sessions: new AccountSessions({
-    ...(process.env.MEMBER_ACCOUNT_ROLE_NAME && {
-      memberAccountRoleName: process.env.MEMBER_ACCOUNT_ROLE_NAME,
+/**
+ * Deployment settings from the Lambda's environment: MEMBER_ACCOUNT_ROLE_NAME (organization mode) and
+ * SWEEP_CONCURRENCY (parallel notebooks in a periodic sweep). A bad value fails the Lambda's start, loudly.
+ */
+export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv): HandlerDependencies {
+  const concurrency = env.SWEEP_CONCURRENCY;
+  if (concurrency !== undefined && !/^(?:[1-9]|[1-5]\d|6[0-4])$/.test(concurrency)) {
+    throw new InvalidContextError(
+      `SWEEP_CONCURRENCY must be a whole number from 1 to 64, got ${concurrency}`,
+    );
+  }
+  return {
+    sessions: new AccountSessions({
+      ...(env.MEMBER_ACCOUNT_ROLE_NAME && { memberAccountRoleName: env.MEMBER_ACCOUNT_ROLE_NAME }),
     }),
-  }),
-  logger: new Logger({ serviceName: SERVICE_NAME }),
-});
+    logger: new Logger({ serviceName: SERVICE_NAME }),
+    ...(concurrency && { sweepConcurrency: Number(concurrency) }),
+  };
+}
+
+export const handler: RuleHandler = createHandler(dependenciesFromEnvironment(process.env));

@@ -3,6 +3,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AccountMismatchError } from '../../rule/clients';
+import { dependenciesFromEnvironment } from '../../rule/handler';
 import {
   ACCOUNT_ID,
   changeEvent,
@@ -73,6 +74,32 @@ describe('organization mode: evaluations go to the account named by the event', 
     const { handler } = testHandler();
     await expect(handler(changeEvent(notificationItem()), lambdaContext(1000, 'not-an-arn'))).rejects.toThrow(
       'context.invokedFunctionArn is not a Lambda function ARN',
+    );
+  });
+});
+
+describe('dependenciesFromEnvironment', () => {
+  it('reads the member role and the sweep concurrency', () => {
+    const dependencies = dependenciesFromEnvironment({
+      MEMBER_ACCOUNT_ROLE_NAME: 'Member',
+      SWEEP_CONCURRENCY: '32',
+    });
+    expect(dependencies.sweepConcurrency).toBe(32);
+    expect(() =>
+      dependencies.sessions.forAccount(OTHER_ACCOUNT_ID, { accountId: ACCOUNT_ID, partition: 'aws' }),
+    ).not.toThrow();
+  });
+
+  it('without a member role, another account is refused', () => {
+    const { sessions } = dependenciesFromEnvironment({});
+    expect(() => sessions.forAccount(OTHER_ACCOUNT_ID, { accountId: ACCOUNT_ID, partition: 'aws' })).toThrow(
+      AccountMismatchError,
+    );
+  });
+
+  it.each(['0', '65', '1.5', 'lots', ''])('rejects SWEEP_CONCURRENCY=%j at start', (value) => {
+    expect(() => dependenciesFromEnvironment({ SWEEP_CONCURRENCY: value })).toThrow(
+      'SWEEP_CONCURRENCY must be',
     );
   });
 });
