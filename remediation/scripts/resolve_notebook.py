@@ -174,6 +174,8 @@ def handler(event, _context):
     allow_data_loss = is_true(event["AllowDataLoss"])
     sagemaker = client("sagemaker")
     s3 = client("s3") if bucket else None
+    if s3:
+        check_bucket(s3, bucket)
 
     notebook = find_notebook(sagemaker, requested)
     if notebook is None:
@@ -207,8 +209,6 @@ def handler(event, _context):
         return outputs("AlreadyCompliant", name, "already compliant, nothing changed", facts)
 
     plan = data_plan(notebook, bucket, allow_data_loss)
-    if s3:
-        check_bucket(s3, bucket)
     facts = facts_for(
         name, event, event["ExecutionId"], plan, status in RUNNING_STATUSES, original_config, notebook
     )

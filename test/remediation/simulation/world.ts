@@ -1,0 +1,116 @@
+/** A small account for the flow simulation: two VPCs, a backup bucket and a fully configured notebook. */
+import { RUNBOOK } from '../../../remediation/index';
+import { FakeAws } from './fake-aws';
+import { FakeSageMaker, type Notebook } from './fake-sagemaker';
+import { type Execution, Interpreter, type ParameterValues, type RunOptions } from './interpreter';
+import type { JsonObject } from './python-bridge';
+import { PythonBridge } from './python-bridge';
+
+export const TARGET_VPC = 'vpc-0aaaaaaaaaaaaaaaa';
+export const TARGET_SUBNET = 'subnet-0aaaaaaaaaaaaaaa1';
+export const TARGET_GROUPS = ['sg-0aaaaaaaaaaaaaaa1', 'sg-0aaaaaaaaaaaaaaa2'];
+export const OTHER_SUBNET = 'subnet-0bbbbbbbbbbbbbbb1';
+export const OTHER_GROUP = 'sg-0bbbbbbbbbbbbbbb1';
+export const BUCKET = 'vpc-guard-backups';
+export const NAME = 'MyNotebook';
+export const OWN_CONFIG = 'my-setup';
+export const ROLE_ARN = 'arn:aws:iam::123456789012:role/service-role/SageMakerNotebook';
+export const USER_TAGS = [
+  { Key: 'team', Value: 'fraud' },
+  { Key: 'cost-center', Value: '4711' },
+];
+export const ORIGINAL_FILES: ReadonlyMap<string, string> = new Map([
+  ['analysis.ipynb', '{"cells": []}'],
+  ['data/train.csv', 'a,b\n1,2\n'],
+  ['data/empty.txt', ''],
+  ['models/model.pkl', 'binary-ish'],
+  ['sagemaker-examples/.git/HEAD', 'ref: refs/heads/main'],
+]);
+
+export const ORIGINAL_SETTINGS: JsonObject = {
+  NotebookInstanceName: NAME,
+  NotebookInstanceArn: FakeSageMaker.arn(NAME),
+  InstanceType: 'ml.t3.medium',
+  RoleArn: ROLE_ARN,
+  KmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555',
+  DirectInternetAccess: 'Enabled',
+  VolumeSizeInGB: 50,
+  AcceleratorTypes: ['ml.eia2.medium'],
+  DefaultCodeRepository: 'https://github.com/aws/sagemaker-examples',
+  AdditionalCodeRepositories: ['my-codecommit-repo'],
+  RootAccess: 'Disabled',
+  PlatformIdentifier: 'notebook-al2-v3',
+  InstanceMetadataServiceConfiguration: { MinimumInstanceMetadataServiceVersion: '2' },
+  SecurityGroups: [],
+  Url: 'mynotebook.notebook.eu-west-1.sagemaker.aws',
+};
+
+export function newAccount(): FakeAws {
+  const aws = new FakeAws();
+  aws.subnets.set(TARGET_SUBNET, { VpcId: TARGET_VPC, AvailabilityZone: 'eu-west-1a', reachesS3: true });
+  aws.subnets.set(OTHER_SUBNET, {
+    VpcId: 'vpc-0bbbbbbbbbbbbbbbb',
+    AvailabilityZone: 'eu-west-1b',
+    reachesS3: true,
+  });
+  for (const group of TARGET_GROUPS) aws.securityGroups.set(group, TARGET_VPC);
+  aws.securityGroups.set(OTHER_GROUP, 'vpc-0bbbbbbbbbbbbbbbb');
+  aws.s3.buckets.set(BUCKET, new Map());
+  aws.sagemaker.lifecycleConfigs.set(OWN_CONFIG, {
+    OnStart: [{ Content: Buffer.from('#!/bin/bash\necho customer setup\n').toString('base64') }],
+  });
+  return aws;
+}
+
+export function addNotebook(
+  aws: FakeAws,
+  overrides: { status?: string; settings?: JsonObject; lifecycleConfigName?: string | null } = {},
+): Notebook {
+  const notebook: Notebook = {
+    settings: { ...ORIGINAL_SETTINGS, ...overrides.settings },
+    status: overrides.status ?? 'InService',
+    volume: new Map(ORIGINAL_FILES),
+    tags: [...USER_TAGS, { Key: 'aws:cloudformation:stack-name', Value: 'notebooks' }],
+  };
+  const config = overrides.lifecycleConfigName === undefined ? OWN_CONFIG : overrides.lifecycleConfigName;
+  if (config) notebook.lifecycleConfigName = config;
+  aws.sagemaker.notebooks.set(String(notebook.settings.NotebookInstanceName), notebook);
+  return notebook;
+}
+
+export const PARAMETERS: ParameterValues = {
+  NotebookInstanceName: NAME,
+  SubnetId: TARGET_SUBNET,
+  SecurityGroupIds: TARGET_GROUPS,
+  BackupBucketName: BUCKET,
+  AutomationAssumeRole: 'arn:aws:iam::123456789012:role/NotebookVpcGuardRemediation',
+};
+
+let executions = 0;
+
+/** Runs the shipped runbook against `aws`; each call is a new execution id. */
+export async function remediate(
+  aws: FakeAws,
+  python: PythonBridge,
+  parameters: Partial<Record<string, string | readonly string[]>> = {},
+  options: Omit<RunOptions, 'parameters' | 'executionId'> = {},
+): Promise<Execution> {
+  executions += 1;
+  const executionId = `0000000${executions}-aaaa-bbbb-cccc-dddddddddddd`.slice(-36);
+  const merged = Object.fromEntries(
+    Object.entries({ ...PARAMETERS, ...parameters }).filter(
+      (entry): entry is [string, string | readonly string[]] => entry[1] !== undefined,
+    ),
+  );
+  return new Interpreter(RUNBOOK, aws, python).run({ parameters: merged, executionId, ...options });
+}
+
+/** The objects under the bucket whose key ends with `suffix`. */
+export function objectsEndingWith(aws: FakeAws, suffix: string): JsonObject[] {
+  return aws.s3
+    .keys(BUCKET, '')
+    .filter((key) => key.endsWith(suffix))
+    .map((key) => JSON.parse(aws.s3.get(BUCKET, key) ?? '{}') as JsonObject);
+}
+
+export { PythonBridge };
