@@ -52,6 +52,7 @@ export class FakeAwsState {
   readonly submissions: SubmittedEvaluation[] = [];
   readonly now: () => Date;
   private readonly notebooksByName = new Map<string, InventoryNotebook>();
+  private readonly notebooksByLowercaseArn = new Map<string, InventoryNotebook>();
   private readonly evaluations = new Map<string, StoredEvaluation>();
   private readonly pendingFailures = new Map<string, number>();
 
@@ -93,19 +94,21 @@ export class FakeAwsState {
 
   /** ARNs carry the lowercased name, so compare ARNs case-insensitively. */
   notebookByArn(arn: string): InventoryNotebook | undefined {
-    const wanted = arn.toLowerCase();
-    for (const notebook of this.notebooksByName.values()) {
-      if (notebook.NotebookInstanceArn.toLowerCase() === wanted) return notebook;
-    }
-    return undefined;
+    return this.notebooksByLowercaseArn.get(arn.toLowerCase());
   }
 
   putNotebook(notebook: InventoryNotebook): void {
+    this.deleteNotebook(notebook.NotebookInstanceName);
     this.notebooksByName.set(notebook.NotebookInstanceName, notebook);
+    this.notebooksByLowercaseArn.set(notebook.NotebookInstanceArn.toLowerCase(), notebook);
   }
 
   deleteNotebook(name: string): boolean {
-    return this.notebooksByName.delete(name);
+    const notebook = this.notebooksByName.get(name);
+    if (notebook === undefined) return false;
+    this.notebooksByName.delete(name);
+    this.notebooksByLowercaseArn.delete(notebook.NotebookInstanceArn.toLowerCase());
+    return true;
   }
 
   /** Rules Config knows: the one this state records for, and any with results already. */
