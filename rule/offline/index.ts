@@ -45,6 +45,7 @@ export { createFakeAwsBackend } from './backend.js';
 export type { NotebookConfiguration } from './configuration-item.js';
 export { toNotebookConfiguration } from './configuration-item.js';
 export type { DiscoveredResource, Inventory, InventoryNotebook, PriorEvaluation } from './inventory.js';
+export { InvalidInventoryError, parseInventory } from './parse-inventory.js';
 export type { InProcessRequestHandler } from './request-handler.js';
 export { createInProcessRequestHandler } from './request-handler.js';
 export type { LoggedRequest } from './request-log.js';
