@@ -1,0 +1,194 @@
+/** Static checks of the shipped document: schema, references, control flow, patterns, size, build output. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import Ajv from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { PARAMETER_NAMES, PARAMETERS, RUNBOOK } from '../../remediation/index';
+import {
+  BUILT_IN_VARIABLES,
+  branchVariables,
+  certainlySucceededBefore,
+  edges,
+  reachableFromStart,
+  referencesIn,
+} from './document-graph';
+import { fixedSchema } from './ssm-schema';
+
+/** SSM's 64 KB includes the parameter values given at run time: keep 4 KiB for them. */
+const MAX_DOCUMENT_BYTES = 60 * 1024;
+
+describe('the SSM JSON schema (with the known fixes)', () => {
+  const validate = new Ajv({ unicodeRegExp: false, strict: false, allErrors: true }).compile(fixedSchema());
+
+  it('accepts the runbook', () => {
+    validate(RUNBOOK);
+    expect(validate.errors ?? []).toEqual([]);
+  });
+
+  it('rejects what the fixes exist for', () => {
+    const broken = (change: (steps: Record<string, unknown>[]) => void) => {
+      const copy = JSON.parse(JSON.stringify(RUNBOOK)) as { mainSteps: Record<string, unknown>[] };
+      change(copy.mainSteps);
+      return validate(copy);
+    };
+    const find = (steps: Record<string, unknown>[], action: string) =>
+      steps.find((step) => step.action === action) as { inputs: Record<string, unknown> };
+    expect(broken((steps) => delete find(steps, 'aws:waitForAwsResourceProperty').inputs.DesiredValues)).toBe(
+      false,
+    );
+    expect(
+      broken((steps) => Object.assign(find(steps, 'aws:executeScript').inputs, { Runtime: 'python3.8' })),
+    ).toBe(false);
+    expect(broken((steps) => delete find(steps, 'aws:executeAwsApi').inputs.Api)).toBe(false);
+    expect(broken((steps) => delete find(steps, 'aws:branch').inputs.Choices)).toBe(false);
+    expect(broken((steps) => Object.assign(steps[0] as object, { onCancel: 'later' }))).toBe(false);
+  });
+});
+
+describe('references and control flow', () => {
+  const stepNames = RUNBOOK.mainSteps.map((step) => step.name);
+  const outputs = new Set(
+    RUNBOOK.mainSteps.flatMap((step) => (step.outputs ?? []).map((o) => `${step.name}.${o.Name}`)),
+  );
+  const succeededBefore = certainlySucceededBefore(RUNBOOK);
+
+  it('has unique step names and parameters named as the issue fixes them', () => {
+    expect(new Set(stepNames).size).toBe(stepNames.length);
+    expect(PARAMETER_NAMES).toEqual(
+      expect.arrayContaining([
+        'NotebookInstanceName',
+        'SubnetId',
+        'SecurityGroupIds',
+        'DirectInternetAccess',
+        'BackupBucketName',
+        'AllowDataLoss',
+        'AutomationAssumeRole',
+      ]),
+    );
+    expect(PARAMETERS.SecurityGroupIds.type).toBe('StringList');
+    expect(PARAMETERS.DirectInternetAccess.default).toBe('Disabled');
+    expect(PARAMETERS.BackupBucketName.default).toBe('');
+    expect(PARAMETERS.AllowDataLoss.default).toBe('false');
+    expect(RUNBOOK.assumeRole).toBe('{{ AutomationAssumeRole }}');
+  });
+
+  it.each(RUNBOOK.mainSteps.map((step) => [step.name, step] as const))(
+    '%s references only parameters, built-ins and outputs of steps that certainly succeeded before it',
+    (name, step) => {
+      for (const reference of [
+        ...referencesIn(step.inputs),
+        ...branchVariables(step).flatMap(referencesIn),
+      ]) {
+        if (reference in RUNBOOK.parameters || BUILT_IN_VARIABLES.includes(reference)) continue;
+        expect(outputs, reference).toContain(reference);
+        expect([...(succeededBefore.get(name) ?? [])], `${name} uses ${reference}`).toContain(
+          reference.split('.')[0],
+        );
+      }
+    },
+  );
+
+  it('document outputs name declared step outputs', () => {
+    for (const output of RUNBOOK.outputs) expect(outputs).toContain(output);
+  });
+
+  it('every branch, nextStep, onFailure and onCancel target exists, and every step is reachable', () => {
+    for (const edge of edges(RUNBOOK)) expect(stepNames, `${edge.from} -> ${edge.to}`).toContain(edge.to);
+    expect([...reachableFromStart(RUNBOOK)].sort()).toEqual([...stepNames].sort());
+  });
+
+  it('the reference check can fail: an output used on a path where its step may not have run', () => {
+    const createNotebook = succeededBefore.get('WaitCreated') ?? new Set();
+    expect(createNotebook.has('ResolveNotebook')).toBe(true);
+    expect(createNotebook.has('CreateNotebook')).toBe(false); // the ResumeRestore path skips it
+    expect(succeededBefore.get('FailBackupNotVerified')?.has('VerifyBackup')).toBe(false);
+  });
+});
+
+describe('allowedPattern samples', () => {
+  const samples: Record<string, { pass: string[]; fail: string[] }> = {
+    NotebookInstanceName: {
+      pass: [
+        'MyNotebook',
+        'a',
+        'my--notebook-2',
+        'arn:aws:sagemaker:eu-west-1:123456789012:notebook-instance/mynotebook',
+        'arn:aws-cn:sagemaker:cn-north-1:123456789012:notebook-instance/x',
+      ],
+      fail: [
+        '',
+        '-lead',
+        'trail-',
+        'has_underscore',
+        'arn:aws:sagemaker:eu-west-1:12345:notebook-instance/x',
+        `a${'b'.repeat(63)}`,
+        'x;rm -rf',
+      ],
+    },
+    SubnetId: {
+      pass: ['subnet-0123abcd', 'subnet-0123456789abcdef0'],
+      fail: ['subnet-123', 'subnet-0123456789ABCDEF0', 'sg-0123abcd', ''],
+    },
+    SecurityGroupIds: {
+      pass: ['sg-0123abcd', 'sg-0123456789abcdef0'],
+      fail: ['sg-12', 'subnet-0123abcd', ''],
+    },
+    BackupBucketName: {
+      pass: ['', 'my-bucket', 'a.b.c'],
+      fail: ['My-Bucket', 'ab', '-bucket', 'bucket-', 'has space'],
+    },
+    BackupPrefix: {
+      pass: ['sagemaker-notebook-vpc-guard', 'a/b/c', 'x.y_z'],
+      fail: ['', '/lead', 'trail/', 'a//b', "quote'", 'sp ace'],
+    },
+    BackupTimeoutMinutes: {
+      pass: ['1', '60', '120', '719', '720'],
+      fail: ['0', '721', '1000', '-5', '1.5', ''],
+    },
+    RestoreTimeoutMinutes: { pass: ['5', '300'], fail: ['0', '999'] },
+    AutomationAssumeRole: {
+      pass: ['arn:aws:iam::123456789012:role/Remediation', 'arn:aws:iam::123456789012:role/path/to/Role+x'],
+      fail: ['arn:aws:iam::123456789012:user/x', 'Remediation', ''],
+    },
+  };
+
+  it('every parameter with a pattern has passing and failing samples', () => {
+    const patterned = Object.entries(RUNBOOK.parameters).filter(
+      ([, definition]) => definition.allowedPattern,
+    );
+    expect(patterned.map(([name]) => name).sort()).toEqual(Object.keys(samples).sort());
+  });
+
+  it.each(Object.entries(samples))('%s', (name, { pass, fail }) => {
+    const pattern = new RegExp(RUNBOOK.parameters[name]?.allowedPattern ?? '(?!)');
+    expect(pass.length).toBeGreaterThan(0);
+    expect(fail.length).toBeGreaterThan(0);
+    for (const value of pass) expect(pattern.test(value), value).toBe(true);
+    for (const value of fail) expect(pattern.test(value), value).toBe(false);
+  });
+});
+
+describe('the deployed document', () => {
+  const deployed = JSON.stringify(RUNBOOK);
+
+  it(`fits SSM's 64 KB document limit with room for parameter values (${MAX_DOCUMENT_BYTES} bytes)`, () => {
+    expect(Buffer.byteLength(deployed)).toBeLessThan(MAX_DOCUMENT_BYTES);
+  });
+
+  it('uses python3.11 for every script and ships no placeholder', () => {
+    for (const step of RUNBOOK.mainSteps) {
+      if (step.action !== 'aws:executeScript') continue;
+      expect(step.inputs.Runtime).toBe('python3.11');
+      expect(step.inputs.Script).not.toMatch(/from common import|# embed:|= None {2}#/);
+    }
+  });
+
+  it('the build writes exactly this document', async () => {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('npx', ['tsx', 'remediation/build.ts'], { stdio: 'pipe' });
+    const written = JSON.parse(readFileSync('dist/remediation/runbook.json', 'utf8')) as unknown;
+    expect(written).toEqual(JSON.parse(deployed));
+    const yaml = createRequire(import.meta.url)('yaml') as { parse(text: string): unknown };
+    expect(yaml.parse(readFileSync('dist/remediation/runbook.yaml', 'utf8'))).toEqual(JSON.parse(deployed));
+  });
+});
