@@ -9,7 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 
 export const RULE_ENTRY = join(import.meta.dirname, 'handler.ts');
@@ -59,7 +59,12 @@ export async function buildRule(outfile = RULE_BUNDLE, overrides: BuildOptions =
   writeFileSync(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
 }
 
+// `--outfile <path>`: the CDK stack's NodejsFunction bundling hook builds the deployed code with this.
 if (process.argv[1] === import.meta.filename) {
-  await buildRule();
-  console.log(`wrote ${RULE_BUNDLE}`);
+  const flag = process.argv.indexOf('--outfile');
+  const requested = flag === -1 ? RULE_BUNDLE : process.argv[flag + 1];
+  if (!requested) throw new Error('--outfile needs a path');
+  const outfile = resolve(requested);
+  await buildRule(outfile);
+  console.log(`wrote ${outfile}`);
 }
