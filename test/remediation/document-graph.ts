@@ -72,10 +72,8 @@ export function certainlySucceededBefore(document: AutomationDocument): Map<stri
         if (edge.kind === 'success') from.add(edge.from);
         return from;
       });
-      const next =
-        sets.length === 0
-          ? new Set<string>()
-          : sets.reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
+      const [first = new Set<string>(), ...rest] = sets;
+      const next = new Set([...first].filter((step) => rest.every((set) => set.has(step))));
       if (next.size !== before.get(name)?.size) {
         before.set(name, next);
         changed = true;
