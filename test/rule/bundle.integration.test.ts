@@ -1,0 +1,153 @@
+/**
+ * The built bundle, dist/rule/index.js, in a child process against the fake AWS endpoint on 127.0.0.1:
+ * the wire path (request serialization, pagination, retry on throttling) with nothing mocked in-process.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadExampleAccount } from '../../rule/examples/index';
+import type { Inventory } from '../../rule/offline/index';
+import {
+  createSyntheticAccount,
+  type FakeAwsServer,
+  type FaultPolicy,
+  startFakeAws,
+} from '../fake-aws/index';
+import { invokeBundle } from '../fake-aws/invoke-bundle';
+import { changeEvent, notificationItem, oversizedEvent, scheduledEvent } from '../fixtures/events';
+
+let server: FakeAwsServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(inventory: Inventory, faults?: FaultPolicy): Promise<FakeAwsServer> {
+  server = await startFakeAws({ inventory, ...(faults && { faults }) });
+  return server;
+}
+
+/** What each notebook (and each vanished one) should be, by the resource id Config files it under. */
+function expectedByResourceId(inventory: Inventory): Record<string, string> {
+  const configIds = new Map(
+    inventory.discoveredResources?.map((r) => [r.resourceName?.toLowerCase(), r.resourceId]),
+  );
+  const expected: Record<string, string> = {};
+  for (const notebook of inventory.notebooks) {
+    const id = configIds.get(notebook.NotebookInstanceName.toLowerCase()) ?? notebook.NotebookInstanceName;
+    expected[id] = notebook.expectedCompliance ?? 'unknown';
+  }
+  const live = new Set(Object.keys(expected).map((id) => id.toLowerCase()));
+  for (const prior of inventory.priorEvaluations ?? []) {
+    if (!live.has(prior.resourceId.toLowerCase())) expected[prior.resourceId] = 'NOT_APPLICABLE';
+  }
+  return expected;
+}
+
+function storedByResourceId(fake: FakeAwsServer): Record<string, string> {
+  return Object.fromEntries(fake.state.storedEvaluations().map((e) => [e.resourceId, e.complianceType]));
+}
+
+describe('dist/rule/index.js against the fake AWS endpoint', () => {
+  it('a periodic sweep of the example account stores the expected verdict for every notebook', async () => {
+    const inventory = loadExampleAccount();
+    const fake = await serve(inventory);
+    const { results } = await invokeBundle(fake, [
+      scheduledEvent({ ruleParameters: inventory.ruleParameters ?? {} }),
+    ]);
+    expect(results).toEqual([expect.objectContaining({ ok: true })]);
+    expect(storedByResourceId(fake)).toEqual(expectedByResourceId(inventory));
+  });
+
+  it('pages through 250 notebooks and Config’s inventory, and reports in batches of 100', async () => {
+    const inventory = createSyntheticAccount({ notebooks: 250 });
+    const fake = await serve(inventory);
+    const { results } = await invokeBundle(fake, [
+      scheduledEvent({ ruleParameters: inventory.ruleParameters ?? {} }),
+    ]);
+    expect(results[0]?.ok).toBe(true);
+    const calls = fake.requests.countsByOperation();
+    expect(calls.ListNotebookInstances).toBe(3);
+    expect(calls.DescribeNotebookInstance).toBe(250);
+    expect(calls.PutEvaluations).toBe(3);
+    expect(calls.ListDiscoveredResources).toBeGreaterThan(1);
+    expect(storedByResourceId(fake)).toEqual(expectedByResourceId(inventory));
+  });
+
+  it('a third of the calls throttled (400 ThrottlingException, 429, 503): every evaluation still delivered exactly once', async () => {
+    const inventory = createSyntheticAccount({ notebooks: 20 });
+    const fake = await serve(inventory, {
+      seed: 7,
+      throttleRate: 1 / 3,
+      internalErrorRate: 0.02,
+      spareLastAttempt: true,
+    });
+    const { results } = await invokeBundle(fake, [
+      scheduledEvent({ ruleParameters: inventory.ruleParameters ?? {} }),
+    ]);
+    expect(results[0]).toMatchObject({ ok: true });
+    // About a third of all calls (retries included) failed, of every kind.
+    expect(fake.injectedFaults.length / fake.requests.count()).toBeGreaterThan(0.25);
+    const kinds = new Set(fake.injectedFaults.map((fault) => fault.kind));
+    expect([...kinds].sort()).toEqual([
+      'internal-error',
+      'service-unavailable',
+      'throttling',
+      'too-many-requests',
+    ]);
+    expect(storedByResourceId(fake)).toEqual(expectedByResourceId(inventory));
+    expect([...fake.state.deliveriesByResource().values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it('a change event, then an oversized one, through the wire', async () => {
+    const inventory = loadExampleAccount();
+    const fake = await serve(inventory);
+    const arn = 'arn:aws:sagemaker:ap-northeast-1:111122223333:notebook-instance/quick-prototype';
+    const summary = { resourceId: arn, resourceName: 'quick-prototype', ARN: arn };
+    const ci = notificationItem({
+      configuration: {
+        NotebookInstanceName: 'quick-prototype',
+        SubnetId: undefined,
+        DirectInternetAccess: 'Enabled',
+      },
+      top: summary,
+    });
+    const oversized = notificationItem({
+      top: { ...summary, resourceId: inventory.discoveredResources?.[0]?.resourceId },
+    });
+    const { results } = await invokeBundle(fake, [changeEvent(ci), oversizedEvent(oversized)]);
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+    expect(fake.requests.count('GetResourceConfigHistory')).toBe(1);
+    expect(fake.state.storedEvaluation(arn)?.complianceType).toBe('NON_COMPLIANT');
+    expect(fake.state.storedEvaluation(arn)?.annotation).toBe(
+      'Runs in the SageMaker service VPC (no subnet); Direct internet access enabled',
+    );
+  });
+
+  it('when retries run out (AccessDenied on route tables), the invocation fails loudly and reports nothing wrong', async () => {
+    const inventory = loadExampleAccount();
+    const fake = await serve(inventory, { operations: { DescribeRouteTables: { kind: 'access-denied' } } });
+    const { results } = await invokeBundle(fake, [
+      scheduledEvent({ ruleParameters: inventory.ruleParameters ?? {} }),
+    ]);
+    expect(results[0]).toMatchObject({ ok: false, error: { name: 'SweepIncompleteError' } });
+    expect(results[0]?.error?.message).toMatch(/could not be evaluated.*route tables/);
+    // Notebooks that needed no route lookup (no subnet, exempt, vanished) were still reported; none COMPLIANT.
+    const submitted = fake.state.submissions;
+    expect(submitted.length).toBeGreaterThan(0);
+    expect(submitted.every((e) => e.complianceType !== 'COMPLIANT')).toBe(true);
+  });
+
+  it('PutEvaluations reporting FailedEvaluations is retried, then fails loudly when it persists', async () => {
+    const inventory = loadExampleAccount();
+    const stubborn = 'arn:aws:sagemaker:ap-northeast-1:111122223333:notebook-instance/churn-analysis';
+    const fake = await serve(inventory, { failedEvaluations: [{ resourceId: stubborn }] });
+    const { results } = await invokeBundle(fake, [
+      scheduledEvent({ ruleParameters: inventory.ruleParameters ?? {} }),
+    ]);
+    expect(results[0]).toMatchObject({ ok: false, error: { name: 'EvaluationDeliveryError' } });
+    expect(results[0]?.error?.message).toContain(stubborn);
+    expect(fake.state.storedEvaluation(stubborn)).toBeUndefined();
+    expect(fake.state.storedEvaluations().length).toBe(
+      Object.keys(expectedByResourceId(inventory)).length - 1,
+    );
+  });
+});
