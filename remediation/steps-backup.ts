@@ -36,11 +36,14 @@ export const backupSteps: readonly Step[] = [
       description: 'Temporary lifecycle configuration: on start, copy the volume to S3.',
     },
   ),
-  branch(
-    'ChooseStopForBackup',
-    [{ NextStep: 'StopForBackup', ...equals(resolved('WasRunning'), 'true') }],
-    'AttachBackupConfig',
-  ),
+  {
+    ...branch(
+      'ChooseStopForBackup',
+      [{ NextStep: 'StopForBackup', ...equals(resolved('WasRunning'), 'true') }],
+      'AttachBackupConfig',
+    ),
+    ...onFailureRestore,
+  },
   sagemakerCall('StopForBackup', 'StopNotebookInstance', byName, onFailureRestore),
   waitForStatus('WaitStoppedForBackup', NOTEBOOK, ['Stopped', 'Failed'], 900, onFailureRestore),
   sagemakerCall(
@@ -70,7 +73,13 @@ export const backupSteps: readonly Step[] = [
   ),
   sagemakerCall('StopAfterBackup', 'StopNotebookInstance', byName, onFailureRestore),
   waitForStatus('WaitStoppedAfterBackup', NOTEBOOK, ['Stopped', 'Failed'], 900, onFailureRestore),
-  ...putOwnLifecycleConfigBack('AfterBackup', resolved('BackupConfigName'), onFailureRestore),
+  ...putOwnLifecycleConfigBack('AfterBackup', onFailureRestore),
+  sagemakerCall(
+    'DeleteBackupConfig',
+    'DeleteNotebookInstanceLifecycleConfig',
+    { NotebookInstanceLifecycleConfigName: resolved('BackupConfigName') },
+    onFailureRestore,
+  ),
 ];
 
 /** The failure path of phase 2 (reached only through onFailure/onCancel). */
@@ -87,7 +96,7 @@ export const backupFailureSteps: readonly Step[] = [
     ['Status'],
     {
       maxAttempts: 3,
-      description: 'Own lifecycle configuration back, temporary one deleted, started if it was running.',
+      description: 'Own configuration back, temporary one deleted, running if it was.',
     },
   ),
   branch(

@@ -21,9 +21,6 @@ export const RESOLVED_FACTS = [
   'ManifestKey',
   'BackupConfigName',
   'RestoreConfigName',
-  'OriginalSubnetId',
-  'OriginalSecurityGroupIds',
-  'OriginalDirectInternetAccess',
   'NeedsStart',
 ] as const;
 export type ResolvedFact = (typeof RESOLVED_FACTS)[number];
@@ -60,7 +57,6 @@ export const checkSteps: readonly Step[] = [
     [
       { NextStep: ALREADY_COMPLIANT_STEP, ...equals(resolved('Mode'), 'AlreadyCompliant') },
       { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeCreate') },
-      { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeRestore') },
     ],
     'WaitForStableStatus',
   ),
@@ -69,7 +65,11 @@ export const checkSteps: readonly Step[] = [
   }),
   branch(
     'ChooseDataPlan',
-    [{ NextStep: 'CreateBackupConfig', ...equals(resolved('DataPlan'), 'Backup') }],
+    [
+      { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeRestore') },
+      { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeFinish') },
+      { NextStep: 'CreateBackupConfig', ...equals(resolved('DataPlan'), 'Backup') },
+    ],
     'ChooseStopBeforeDelete',
   ),
 ];

@@ -1,5 +1,5 @@
 /**
- * Putting the notebook's own lifecycle configuration back (or none, if it had none) and deleting a
+ * Putting the notebook's own lifecycle configuration back (or none, if it had none) in place of a
  * temporary one, with native steps. Used after the backup and after the restore.
  */
 import { branch, equals, sagemakerCall, waitForStatus } from './builders';
@@ -8,16 +8,18 @@ import type { FailureTarget, Step } from './types';
 
 export function putOwnLifecycleConfigBack(
   phase: 'AfterBackup' | 'AfterRestore',
-  temporaryConfigName: string,
   failure: { readonly onFailure?: FailureTarget; readonly onCancel?: 'Abort' | `step:${string}` } = {},
 ): readonly Step[] {
   const wait = `WaitOwnConfig${phase}`;
   return [
-    branch(
-      `ChooseOwnConfig${phase}`,
-      [{ NextStep: `AttachOwnConfig${phase}`, ...equals(resolved('HasOwnLifecycleConfig'), 'true') }],
-      `DetachConfig${phase}`,
-    ),
+    {
+      ...branch(
+        `ChooseOwnConfig${phase}`,
+        [{ NextStep: `AttachOwnConfig${phase}`, ...equals(resolved('HasOwnLifecycleConfig'), 'true') }],
+        `DetachConfig${phase}`,
+      ),
+      ...failure,
+    },
     sagemakerCall(
       `AttachOwnConfig${phase}`,
       'UpdateNotebookInstance',
@@ -31,11 +33,5 @@ export function putOwnLifecycleConfigBack(
       { ...failure, description: 'It had no lifecycle configuration.' },
     ),
     waitForStatus(wait, NOTEBOOK, ['Stopped', 'Failed'], 900, failure),
-    sagemakerCall(
-      `DeleteTemporaryConfig${phase}`,
-      'DeleteNotebookInstanceLifecycleConfig',
-      { NotebookInstanceLifecycleConfigName: temporaryConfigName },
-      failure,
-    ),
   ];
 }

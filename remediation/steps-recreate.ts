@@ -14,7 +14,6 @@ import type { Step } from './types';
 const MANIFEST = output('PrepareManifest', 'Manifest');
 const IS_BACKUP = equals(resolved('DataPlan'), 'Backup');
 const WAS_RUNNING = equals(resolved('WasRunning'), 'true');
-const WAS_STOPPED = equals(resolved('WasRunning'), 'false');
 const RESUME_RESTORE = equals(resolved('Mode'), 'ResumeRestore');
 const byName = { NotebookInstanceName: NOTEBOOK };
 const targetNetwork = {
@@ -55,6 +54,7 @@ export const recreateSteps: readonly Step[] = [
       { NextStep: 'CreateNotebook', ...equals(resolved('Mode'), 'ResumeCreate') },
       { NextStep: 'StartForRestore', And: [RESUME_RESTORE, equals(resolved('NeedsStart'), 'true')] },
       { NextStep: 'WaitCreated', ...RESUME_RESTORE },
+      { NextStep: 'Finish', ...equals(resolved('Mode'), 'ResumeFinish') },
     ],
     'DeleteNotebook',
   ),
@@ -74,7 +74,7 @@ export const recreateSteps: readonly Step[] = [
   ),
   waitForStatus('WaitCreated', NOTEBOOK, ['InService', 'Failed'], 1800),
   assertStatus('AssertCreated', NOTEBOOK, ['InService']),
-  branch('ChooseVerifyRestore', [{ NextStep: 'VerifyRestore', ...IS_BACKUP }], 'ChooseFinalState'),
+  branch('ChooseVerifyRestore', [{ NextStep: 'VerifyRestore', ...IS_BACKUP }], 'Finish'),
   script(
     'VerifyRestore',
     'verify_restore',
@@ -88,19 +88,7 @@ export const recreateSteps: readonly Step[] = [
   ),
   sagemakerCall('StopAfterRestore', 'StopNotebookInstance', byName),
   waitForStatus('WaitStoppedAfterRestore', NOTEBOOK, ['Stopped', 'Failed'], 900),
-  ...putOwnLifecycleConfigBack('AfterRestore', resolved('RestoreConfigName')),
-  branch(
-    'ChooseFinalState',
-    [
-      { NextStep: 'StartFinal', And: [IS_BACKUP, WAS_RUNNING] },
-      { NextStep: 'StopFinal', And: [{ Not: [IS_BACKUP] }, WAS_STOPPED] },
-    ],
-    'Finish',
-  ),
-  sagemakerCall('StartFinal', 'StartNotebookInstance', byName),
-  waitForStatus('WaitFinalInService', NOTEBOOK, ['InService', 'Failed'], 1800, { nextStep: 'Finish' }),
-  sagemakerCall('StopFinal', 'StopNotebookInstance', byName),
-  waitForStatus('WaitFinalStopped', NOTEBOOK, ['Stopped', 'Failed'], 900),
+  ...putOwnLifecycleConfigBack('AfterRestore'),
   script(
     'Finish',
     'finish',
@@ -109,9 +97,15 @@ export const recreateSteps: readonly Step[] = [
       BackupBucketName: parameter('BackupBucketName'),
       ManifestKey: resolved('ManifestKey'),
       BackupUri: resolved('BackupUri'),
+      RestoreConfigName: resolved('RestoreConfigName'),
     },
     ['SubnetId', 'SecurityGroupIds', 'DirectInternetAccess', 'Backup', 'FinalStatus', 'Summary'],
-    { isEnd: true, description: 'Mark the manifest completed; report what changed.' },
+    {
+      isEnd: true,
+      maxAttempts: 3,
+      description:
+        'Running if it was, else stopped; temporary configuration deleted; manifest completed; report.',
+    },
   ),
 ];
 

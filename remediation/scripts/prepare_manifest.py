@@ -1,5 +1,5 @@
 """PrepareManifest: the notebook's complete original configuration and tags, written next to the backup
-just before the delete (Recreate), or read back from there (ResumeCreate, ResumeRestore).
+just before the delete (Recreate), or read back from there (the Resume modes).
 
 In Recreate mode it also re-checks, right before the delete, that the notebook is stopped and that the
 backup is still verified: nothing is deleted on the strength of an older check alone.
@@ -64,7 +64,7 @@ def snapshot(event, sagemaker, s3):
 def handler(event, _context):
     bucket, key = event["BackupBucketName"], event["ManifestKey"]
     s3 = client("s3") if bucket else None
-    if event["Mode"] in ("ResumeCreate", "ResumeRestore"):
+    if event["Mode"].startswith("Resume"):
         manifest = read_json(s3, bucket, key)
         if manifest is None:
             raise RuntimeError(f"The manifest s3://{bucket}/{key} is gone: cannot resume")

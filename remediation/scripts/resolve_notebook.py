@@ -6,7 +6,8 @@ Nothing is changed here: a bad target, a missing notebook or a missing backup ch
   Recreate          back up (per DataPlan), delete and recreate it;
   ResumeCreate      the notebook is gone but an unfinished manifest of an earlier run exists: create it again;
   ResumeRestore     an earlier run recreated it but stopped before the restore was verified and its own
-                    lifecycle configuration was back (its temporary restore configuration is attached).
+                    lifecycle configuration was back (its temporary restore configuration is attached);
+  ResumeFinish      an earlier run restored it but stopped before settling its final state.
 Every later step reads its facts from this step's outputs, so a resumed run and a fresh run share one path.
 """
 
@@ -140,7 +141,7 @@ def outputs(mode, name, result, facts):
     return {"Mode": mode, "NotebookName": name, "Result": result, **facts}
 
 
-def facts_for(name, event, backup_id, plan, was_running, original_config, original):
+def facts_for(name, event, backup_id, plan, was_running, original_config):
     bucket = event["BackupBucketName"]
     root = backup_root(event["BackupPrefix"], name, backup_id) if bucket else ""
     return {
@@ -153,18 +154,32 @@ def facts_for(name, event, backup_id, plan, was_running, original_config, origin
         "ManifestKey": f"{root}{MANIFEST_FILE}" if bucket else "",
         "BackupConfigName": temporary_config_name("backup", backup_id),
         "RestoreConfigName": temporary_config_name("restore", backup_id),
-        "OriginalSubnetId": original.get("SubnetId", "") or "none",
-        "OriginalSecurityGroupIds": ",".join(original.get("SecurityGroups", [])) or "none",
-        "OriginalDirectInternetAccess": original.get("DirectInternetAccess", "Enabled"),
         "NeedsStart": "false",
     }
 
 
 def resumed_facts(name, event, manifest):
-    original = manifest["Notebook"]
-    config = original.get("NotebookInstanceLifecycleConfigName", "")
-    plan, was_running = manifest["DataPlan"], manifest["WasRunning"]
-    return facts_for(name, event, manifest["BackupId"], plan, was_running, config, original)
+    config = manifest["Notebook"].get("NotebookInstanceLifecycleConfigName", "")
+    return facts_for(name, event, manifest["BackupId"], manifest["DataPlan"], manifest["WasRunning"], config)
+
+
+def resume(notebook, event, manifest):
+    """The outputs of a resumed run when an earlier run of ours left this notebook unfinished, else None."""
+    if manifest is None:
+        return None
+    name, status = notebook["NotebookInstanceName"], notebook["NotebookInstanceStatus"]
+    facts = resumed_facts(name, event, manifest)
+    if status == "Deleting":
+        return outputs("ResumeCreate", name, f"Resuming the recreation of {name} once it is deleted", facts)
+    if not is_compliant(notebook, event):
+        return None  # the earlier run never deleted it: start over
+    if status == "Failed":
+        raise ValueError(f"Notebook {name} was recreated by an earlier run but is Failed: see the README")
+    restoring = notebook.get("NotebookInstanceLifecycleConfigName") == facts["RestoreConfigName"]
+    # Stopped, Stopping and Updating settle to Stopped; the restore hook then needs a start.
+    facts["NeedsStart"] = "false" if status in RUNNING_STATUSES else "true"
+    mode = "ResumeRestore" if restoring else "ResumeFinish"
+    return outputs(mode, name, f"{mode}: completing the earlier run on {name} from its manifest", facts)
 
 
 def handler(event, _context):
@@ -189,32 +204,23 @@ def handler(event, _context):
 
     name = notebook["NotebookInstanceName"]
     status = notebook["NotebookInstanceStatus"]
-    if status == "Deleting":
-        raise ValueError(f"Notebook {name} is being deleted: nothing to remediate")
     original_config = notebook.get("NotebookInstanceLifecycleConfigName", "")
     manifest = find_unfinished_manifest(s3, bucket, event["BackupPrefix"], name) if s3 else None
-    if manifest and original_config == temporary_config_name("restore", manifest["BackupId"]):
-        if status not in ("InService", "Stopped"):
-            raise ValueError(f"Notebook {name} is {status}: rerun when it is InService or Stopped")
-        facts = resumed_facts(name, event, manifest)
-        facts["NeedsStart"] = "true" if status == "Stopped" else "false"
-        return outputs("ResumeRestore", name, f"Resuming the restore of {name} from its manifest", facts)
+    resumed = resume(notebook, event, manifest)
+    if resumed:
+        return resumed
+    if status == "Deleting":
+        raise ValueError(f"Notebook {name} is being deleted: nothing to remediate")
     if original_config.startswith(TEMPORARY_CONFIG_PREFIX):
         raise ValueError(
             f"Notebook {name} still has the temporary lifecycle configuration {original_config} of an "
             "interrupted run: attach its own lifecycle configuration again (see the README), then rerun"
         )
     if is_compliant(notebook, event):
-        facts = facts_for(name, event, event["ExecutionId"], "NoBackup", False, original_config, notebook)
+        facts = facts_for(name, event, event["ExecutionId"], "NoBackup", False, original_config)
         return outputs("AlreadyCompliant", name, "already compliant, nothing changed", facts)
 
     plan = data_plan(notebook, bucket, allow_data_loss)
-    facts = facts_for(
-        name, event, event["ExecutionId"], plan, status in RUNNING_STATUSES, original_config, notebook
-    )
-    result = (
-        f"Recreating {name}: subnet {facts['OriginalSubnetId']} -> {event['SubnetId']}, security groups "
-        f"{facts['OriginalSecurityGroupIds']} -> {','.join(event['SecurityGroupIds'])}, direct internet access "
-        f"{facts['OriginalDirectInternetAccess']} -> {event['DirectInternetAccess']}; data plan {plan}"
-    )
+    facts = facts_for(name, event, event["ExecutionId"], plan, status in RUNNING_STATUSES, original_config)
+    result = f"Recreating {name} in {event['SubnetId']} (data plan {plan})"
     return outputs("Recreate", name, result, facts)

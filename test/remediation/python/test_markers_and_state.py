@@ -115,15 +115,40 @@ class PrepareManifest(unittest.TestCase):
 
 
 class Finish(unittest.TestCase):
-    def test_marks_completed_then_reports_an_unexpected_final_status(self):
-        manifest = {"WasRunning": True, "Notebook": {**NOTEBOOK, "SecurityGroups": []}}
-        event = {"Manifest": json.dumps(manifest), "BackupBucketName": "bucket", "ManifestKey": "k", "BackupUri": ""}
+    MANIFEST = {"WasRunning": True, "DataPlan": "Backup", "Notebook": {**NOTEBOOK, "SecurityGroups": []}}
+    EVENT = {
+        "Manifest": json.dumps(MANIFEST),
+        "BackupBucketName": "bucket",
+        "ManifestKey": "k",
+        "BackupUri": "s3://bucket/p/",
+        "RestoreConfigName": "vpc-guard-restore-id",
+    }
+    RECREATED = {**NOTEBOOK, "SubnetId": "subnet-1", "SecurityGroups": ["sg-1"], "DirectInternetAccess": "Disabled"}
+
+    def test_starts_a_notebook_that_was_running_cleans_up_and_completes_the_manifest(self):
         with patched(finish, "sagemaker", "s3") as stubs:
-            recreated = {**NOTEBOOK, "NotebookInstanceStatus": "Stopped", "SubnetId": "subnet-1", "SecurityGroups": ["sg-1"]}
-            stubs["sagemaker"].add_response("describe_notebook_instance", recreated)
+            sagemaker = stubs["sagemaker"]
+            sagemaker.add_response("describe_notebook_instance", {**self.RECREATED, "NotebookInstanceStatus": "Stopped"})
+            sagemaker.add_response("start_notebook_instance", {})
+            sagemaker.add_response("describe_notebook_instance", self.RECREATED)
+            sagemaker.add_client_error(
+                "delete_notebook_instance_lifecycle_config", service_error_code="ValidationException",
+                service_message="Lifecycle config does not exist",
+            )
+            sagemaker.add_response("describe_notebook_instance", self.RECREATED)
             stubs["s3"].add_response("put_object", {})
-            with self.assertRaisesRegex(RuntimeError, "is Stopped, not InService"):
-                finish.handler(event, None)
+            result = finish.handler(self.EVENT, None)
+        self.assertEqual(result["FinalStatus"], "InService")
+        self.assertEqual(result["SubnetId"], "none -> subnet-1")
+
+    def test_a_notebook_that_cannot_reach_its_final_state_leaves_the_manifest_unfinished(self):
+        failed = {**self.RECREATED, "NotebookInstanceStatus": "Failed"}
+        with patched(finish, "sagemaker", "s3") as stubs:
+            stubs["sagemaker"].add_response("describe_notebook_instance", failed)
+            stubs["sagemaker"].add_response("delete_notebook_instance_lifecycle_config", {})
+            stubs["sagemaker"].add_response("describe_notebook_instance", failed)
+            with self.assertRaisesRegex(RuntimeError, "is Failed, not InService"):
+                finish.handler(self.EVENT, None)
 
 
 if __name__ == "__main__":
