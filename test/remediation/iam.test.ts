@@ -1,0 +1,118 @@
+/**
+ * The automation role's permissions are derived from the document; here they are checked against every
+ * call the flow simulation makes across scenarios (nothing missing, nothing never used), and the resource
+ * scoping is checked.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AUTOMATION_ROLE_PERMISSIONS,
+  NOTEBOOK_ROLE_PERMISSIONS,
+  RUNBOOK,
+  requiredPermissions,
+  resourceArns,
+  TEMPORARY_CONFIG_PREFIX,
+} from '../../remediation/index';
+import type { CallRecord } from './simulation/fake-aws';
+import { addNotebook, NAME, newAccount, PythonBridge, remediate } from './simulation/world';
+
+const S3_ACTIONS: Record<string, string> = { ListObjectsV2: 'ListBucket', HeadBucket: 'ListBucket' };
+const IMPLIED = ['iam:PassRole', 'sagemaker:AddTags', 'kms:CreateGrant', 'kms:DescribeKey'];
+
+function iamAction(call: CallRecord): string {
+  return `${call.service}:${call.service === 's3' ? (S3_ACTIONS[call.operation] ?? call.operation) : call.operation}`;
+}
+
+let observed = new Set<string>();
+let python: PythonBridge;
+
+beforeAll(async () => {
+  python = new PythonBridge();
+  const calls: CallRecord[] = [];
+  const happy = newAccount();
+  addNotebook(happy);
+  await remediate(happy, python, { NotebookInstanceName: NAME.toLowerCase() });
+  calls.push(...happy.calls);
+  const backupFails = newAccount();
+  addNotebook(backupFails);
+  backupFails.sagemaker.hookOutcome.backup = 'never';
+  await remediate(backupFails, python, { BackupTimeoutMinutes: '20' });
+  calls.push(...backupFails.calls);
+  const createFails = newAccount();
+  addNotebook(createFails);
+  createFails.sagemaker.createFailuresLeft = 4;
+  await remediate(createFails, python);
+  await remediate(createFails, python);
+  calls.push(...createFails.calls);
+  observed = new Set(calls.map(iamAction));
+});
+afterAll(() => python.close());
+
+describe('automation role permissions', () => {
+  const derived = AUTOMATION_ROLE_PERMISSIONS.map((permission) => permission.action);
+
+  it('cover every call the simulation made', () => {
+    expect(observed.size).toBeGreaterThan(15);
+    for (const action of observed) expect(derived, action).toContain(action);
+  });
+
+  it('hold nothing the runbook never calls (besides what CreateNotebookInstance implies)', () => {
+    for (const action of derived.filter((action) => !IMPLIED.includes(action)))
+      expect([...observed], action).toContain(action);
+  });
+
+  it('scope each action to its resource kind', () => {
+    const kind = (action: string) =>
+      AUTOMATION_ROLE_PERMISSIONS.find((permission) => permission.action === action)?.resource;
+    expect(kind('sagemaker:DeleteNotebookInstance')).toBe('notebook-instance');
+    expect(kind('sagemaker:CreateNotebookInstanceLifecycleConfig')).toBe('temporary-lifecycle-config');
+    expect(kind('sagemaker:DescribeNotebookInstanceLifecycleConfig')).toBe('lifecycle-config');
+    expect(kind('sagemaker:ListNotebookInstances')).toBe('any');
+    expect(kind('ec2:DescribeSubnets')).toBe('any');
+    expect(kind('s3:ListBucket')).toBe('backup-bucket');
+    expect(kind('s3:PutObject')).toBe('backup-objects');
+    expect(
+      AUTOMATION_ROLE_PERMISSIONS.find((permission) => permission.action === 'iam:PassRole'),
+    ).toMatchObject({
+      resource: 'notebook-role',
+      condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      steps: ['CreateNotebook'],
+    });
+  });
+
+  it('follow the document (a removed step takes its permission with it)', () => {
+    const withoutDelete = {
+      ...RUNBOOK,
+      mainSteps: RUNBOOK.mainSteps.filter((step) => step.name !== 'DeleteNotebook'),
+    };
+    expect(requiredPermissions(withoutDelete).map((p) => p.action)).not.toContain(
+      'sagemaker:DeleteNotebookInstance',
+    );
+  });
+});
+
+describe('resources', () => {
+  const scope = { partition: 'aws', region: 'eu-west-1', account: '123456789012', bucket: 'b', prefix: 'p' };
+
+  it('renders ARNs per kind', () => {
+    expect(resourceArns('notebook-instance', scope)).toEqual([
+      'arn:aws:sagemaker:eu-west-1:123456789012:notebook-instance/*',
+    ]);
+    expect(resourceArns('temporary-lifecycle-config', scope)).toEqual([
+      'arn:aws:sagemaker:eu-west-1:123456789012:notebook-instance-lifecycle-config/vpc-guard-*',
+    ]);
+    expect(resourceArns('backup-objects', scope)).toEqual(['arn:aws:s3:::b/p/*']);
+    expect(resourceArns('backup-bucket', { ...scope, bucket: undefined })).toEqual([]);
+    expect(resourceArns('notebook-role', scope)).toEqual([]);
+  });
+
+  it('the temporary configuration prefix is the one the scripts use', () => {
+    const common = readFileSync(new URL('../../remediation/scripts/common.py', import.meta.url), 'utf8');
+    expect(common).toContain(`TEMPORARY_CONFIG_PREFIX = "${TEMPORARY_CONFIG_PREFIX}"`);
+  });
+
+  it('the notebook role can copy to and from the bucket', () => {
+    const actions = NOTEBOOK_ROLE_PERMISSIONS.map((permission) => permission.action);
+    expect(actions).toEqual(expect.arrayContaining(['s3:ListBucket', 's3:GetObject', 's3:PutObject']));
+  });
+});
