@@ -1,0 +1,250 @@
+/**
+ * The guardrails decide like the rule. Every notebook of the bundled example account is "created again":
+ * its creation request (subnet, security groups, direct internet access, root access, as request context keys)
+ * runs through a real IAM policy simulator with the guardrail as an SCP and, separately, as an identity policy
+ * beside an allow-all policy. The decision must agree with the rule's verdict on the same notebook for the
+ * checks the guardrails claim to enforce (the rule with the others turned off); the checks they do not claim
+ * are shown to be left to the rule; and the runbook's own create request is allowed.
+ */
+import { describe, expect, it } from 'vitest';
+import { evaluateNotebook } from '../../../rule/evaluate';
+import { type Notebook, notebookFromDescription } from '../../../rule/notebook';
+import type { InventoryNotebook } from '../../../rule/offline/inventory';
+import { type RuleParameters, toRuleParameters } from '../../../rule/parameters';
+import {
+  type GuardrailSettings,
+  guardrailCoverage,
+  guardrailPolicies,
+  type RuleCheck,
+  SIDS,
+} from '../../../stack/guardrails';
+import {
+  type CreateRequest,
+  EXAMPLE,
+  EXAMPLE_RULE,
+  EXAMPLE_SETTINGS,
+  EXAMPLE_TARGET,
+  originalCreateRequests,
+  type PolicyPlacement,
+  runbookCreateRequests,
+  simulateContext,
+  simulateCreate,
+  subnetsOfVpcs,
+  vpcOfSubnet,
+} from './support';
+
+const WITH_VPC_SUBNETS: GuardrailSettings = {
+  ...EXAMPLE_SETTINGS,
+  approvedVpcSubnetIds: subnetsOfVpcs(EXAMPLE_RULE.vpcIds ?? []),
+};
+const SUBNETS_WITH_INTERNET: GuardrailSettings = {
+  rule: toRuleParameters({
+    SubnetIds: 'subnet-0aa11bb22cc33dd44,subnet-0aa11bb22cc33dd55,subnet-0bb22cc33dd44ee66',
+    RequireDirectInternetAccessDisabled: 'false',
+  }),
+  remediationTarget: EXAMPLE_TARGET,
+};
+const SETTINGS: [string, GuardrailSettings][] = [
+  ["the example's own settings (VpcIds, its subnets not listed)", EXAMPLE_SETTINGS],
+  ["the example's settings with the approved VPC's subnets listed", WITH_VPC_SUBNETS],
+  ['approved subnets, direct internet access allowed', SUBNETS_WITH_INTERNET],
+];
+const PLACEMENTS: PolicyPlacement[] = ['scp', 'identity'];
+
+/** The rule as the guardrails claim to enforce it: every check their coverage says is not enforced, off. */
+function claimedRule(settings: GuardrailSettings): RuleParameters {
+  const off = new Set(
+    guardrailCoverage(settings).flatMap((coverage) => ('notEnforced' in coverage ? [coverage.check] : [])),
+  );
+  const { vpcIds, exemptionTagKey, ...rule } = settings.rule;
+  return {
+    ...rule,
+    ...(vpcIds && !off.has('VpcIds') && { vpcIds }),
+    ...(exemptionTagKey && !off.has('ExemptionTagKey') && { exemptionTagKey }),
+    requirePrivateSubnet: rule.requirePrivateSubnet && !off.has('RequirePrivateSubnet'),
+    forbidOpenIngress: rule.forbidOpenIngress && !off.has('ForbidOpenIngress'),
+  };
+}
+
+function asRuleSeesIt(notebook: InventoryNotebook): Notebook {
+  const { Tags, CreationTime: _c, LastModifiedTime: _m, ...description } = notebook;
+  return notebookFromDescription(description, Tags ?? []);
+}
+
+function requestLabel(request: CreateRequest): string {
+  return request.DirectInternetAccess ? '' : ' (DirectInternetAccess omitted)';
+}
+
+describe.each(SETTINGS)('with %s', (_name, settings) => {
+  const { scp, iamPolicy } = guardrailPolicies(settings);
+  const rule = claimedRule(settings);
+  const rows = EXAMPLE.notebooks.flatMap((notebook) =>
+    originalCreateRequests(notebook).map((request) => {
+      const seen = asRuleSeesIt(notebook);
+      const facts = seen.subnetId ? { vpcId: vpcOfSubnet(seen.subnetId) } : {};
+      const verdict = evaluateNotebook(seen, facts, rule).compliance;
+      return { label: `${notebook.NotebookInstanceName}${requestLabel(request)}`, request, verdict };
+    }),
+  );
+
+  describe.each(PLACEMENTS)('as %s', (placement) => {
+    const guardrail = placement === 'scp' ? scp : iamPolicy;
+    it.each(rows)('$label: the rule finds it $verdict', async ({ request, verdict }) => {
+      const decision = await simulateCreate(guardrail, placement, request);
+      expect(decision.allowed).toBe(verdict === 'COMPLIANT');
+    });
+
+    it("allows the runbook's own create request for every notebook", async () => {
+      const requests = runbookCreateRequests(EXAMPLE.notebooks, EXAMPLE_TARGET);
+      expect(requests).toHaveLength(EXAMPLE.notebooks.length);
+      for (const request of requests) {
+        expect(request).toMatchObject({
+          SubnetId: EXAMPLE_TARGET.subnetId,
+          SecurityGroupIds: EXAMPLE_TARGET.securityGroupIds,
+          DirectInternetAccess: 'Disabled',
+        });
+        expect(await simulateCreate(guardrail, placement, request)).toEqual({ allowed: true, deniedBy: [] });
+      }
+    });
+  });
+});
+
+describe("which statement denies what, with the example's settings", () => {
+  const { scp } = guardrailPolicies(EXAMPLE_SETTINGS);
+  const expected: Record<string, readonly string[]> = {
+    'fraud-model-training': [],
+    'quick-prototype': [SIDS.directInternetAccessEnabled, SIDS.withoutSubnet],
+    'churn-analysis': [SIDS.directInternetAccessEnabled],
+    'marketing-dashboards': [],
+    'sandbox-experiments': [],
+    'genomics-ipv6': [],
+    'legacy-etl-notebook': [],
+    'support-debugging': [],
+    'vision-labeling': [],
+    'intern-playground': [SIDS.directInternetAccessEnabled],
+    'hr-attrition-model': [SIDS.directInternetAccessEnabled, SIDS.withoutSubnet],
+    'recsys-feature-store': [],
+    'DataScience-Team-Lab': [],
+  };
+
+  it('covers every example notebook', () => {
+    expect(Object.keys(expected).sort()).toEqual(EXAMPLE.notebooks.map((n) => n.NotebookInstanceName).sort());
+  });
+
+  it.each(EXAMPLE.notebooks)('$NotebookInstanceName', async (notebook) => {
+    const [request] = originalCreateRequests(notebook);
+    if (!request) throw new Error('no request');
+    expect((await simulateCreate(scp, 'scp', request)).deniedBy).toEqual(
+      expected[notebook.NotebookInstanceName],
+    );
+  });
+
+  it('denies an omitted DirectInternetAccess (the API default, Enabled) by the Null statement too', async () => {
+    const decision = await simulateContext(scp, 'scp', { 'sagemaker:VpcSubnets': [EXAMPLE_TARGET.subnetId] });
+    expect(decision.deniedBy).toEqual([SIDS.directInternetAccessByDefault, SIDS.directInternetAccessEnabled]);
+  });
+});
+
+describe('multivalued keys, with every list approved', () => {
+  const { scp } = guardrailPolicies({
+    ...WITH_VPC_SUBNETS,
+    approvedSecurityGroupIds: ['sg-0d1e2f3a4b5c6d7f9'],
+  });
+  const disabled = { 'sagemaker:DirectInternetAccess': 'Disabled' };
+  const approvedGroups = {
+    'sagemaker:VpcSecurityGroupIds': ['sg-0d1e2f3a4b5c6d7e8', 'sg-0d1e2f3a4b5c6d7f9'],
+  };
+  const cases: [string, Record<string, string | string[]>, readonly string[]][] = [
+    [
+      'an approved subnet and approved groups',
+      { 'sagemaker:VpcSubnets': ['subnet-0aa11bb22cc33dd55'], ...approvedGroups },
+      [],
+    ],
+    ['no subnet: only the no-subnet statement', { ...approvedGroups }, [SIDS.withoutSubnet]],
+    ['an empty subnet list', { 'sagemaker:VpcSubnets': [], ...approvedGroups }, [SIDS.withoutSubnet]],
+    [
+      'a subnet outside the list',
+      { 'sagemaker:VpcSubnets': ['subnet-0bb22cc33dd44ee55'], ...approvedGroups },
+      [SIDS.unapprovedSubnet],
+    ],
+    [
+      'one approved and one other subnet',
+      { 'sagemaker:VpcSubnets': ['subnet-0aa11bb22cc33dd55', 'subnet-0bb22cc33dd44ee55'], ...approvedGroups },
+      [SIDS.unapprovedSubnet],
+    ],
+    [
+      'one approved and one other group (support-debugging)',
+      {
+        'sagemaker:VpcSubnets': ['subnet-0aa11bb22cc33dd44'],
+        'sagemaker:VpcSecurityGroupIds': ['sg-0d1e2f3a4b5c6d7e8', 'sg-0e2f3a4b5c6d7e8f0'],
+      },
+      [SIDS.unapprovedSecurityGroup],
+    ],
+    [
+      'no security groups',
+      { 'sagemaker:VpcSubnets': ['subnet-0aa11bb22cc33dd44'] },
+      [SIDS.withoutSecurityGroup],
+    ],
+    [
+      'an empty security group list',
+      { 'sagemaker:VpcSubnets': ['subnet-0aa11bb22cc33dd44'], 'sagemaker:VpcSecurityGroupIds': [] },
+      [SIDS.withoutSecurityGroup],
+    ],
+  ];
+
+  it.each(cases)('%s', async (_name, context, deniedBy) => {
+    expect((await simulateContext(scp, 'scp', { ...context, ...disabled })).deniedBy).toEqual(deniedBy);
+    expect((await simulateContext(scp, 'identity', { ...context, ...disabled })).deniedBy).toEqual(deniedBy);
+  });
+});
+
+describe('what the guardrails do not claim, left to the rule', () => {
+  const { scp, coverage } = guardrailPolicies(EXAMPLE_SETTINGS);
+  /** Notebooks the rule reports for checks no condition can express: creating them again is allowed. */
+  const ruleOnly: Record<string, RuleCheck> = {
+    'marketing-dashboards': 'RequirePrivateSubnet',
+    'sandbox-experiments': 'RequirePrivateSubnet',
+    'genomics-ipv6': 'RequirePrivateSubnet',
+    'legacy-etl-notebook': 'VpcIds',
+    'support-debugging': 'ForbidOpenIngress',
+    'vision-labeling': 'ForbidOpenIngress',
+  };
+
+  it('lists exactly those checks as not enforced, and the others with the statements enforcing them', () => {
+    expect(
+      coverage.map((entry) => ['notEnforced' in entry ? 'not enforced' : entry.enforcedBy, entry.check]),
+    ).toEqual([
+      [[SIDS.withoutSubnet], 'HasSubnet'],
+      ['not enforced', 'VpcIds'],
+      [
+        [SIDS.directInternetAccessByDefault, SIDS.directInternetAccessEnabled],
+        'RequireDirectInternetAccessDisabled',
+      ],
+      ['not enforced', 'RequirePrivateSubnet'],
+      ['not enforced', 'ForbidOpenIngress'],
+      ['not enforced', 'ExemptionTagKey'],
+    ]);
+  });
+
+  it('allows again exactly the non-compliant notebooks that fail only those checks', async () => {
+    const allowedButReported: string[] = [];
+    for (const notebook of EXAMPLE.notebooks) {
+      const [request] = originalCreateRequests(notebook);
+      if (!request) throw new Error('no request');
+      const { allowed } = await simulateCreate(scp, 'scp', request);
+      if (allowed && notebook.expectedCompliance === 'NON_COMPLIANT') {
+        allowedButReported.push(notebook.NotebookInstanceName);
+      }
+    }
+    expect(allowedButReported.sort()).toEqual(Object.keys(ruleOnly).sort());
+    const notEnforced = coverage.flatMap((entry) => ('notEnforced' in entry ? [entry.check] : []));
+    for (const check of Object.values(ruleOnly)) expect(notEnforced).toContain(check);
+  });
+
+  it('denies the exempt notebook the rule skips: an exemption tag is not honoured at creation', async () => {
+    const exempt = EXAMPLE.notebooks.find((notebook) => notebook.expectedCompliance === 'NOT_APPLICABLE');
+    const [request] = exempt ? originalCreateRequests(exempt) : [];
+    if (!request) throw new Error('the example has no exempt notebook');
+    expect((await simulateCreate(scp, 'scp', request)).allowed).toBe(false);
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * Shared by the guardrail tests: the example account's settings, create requests as IAM sees them (request
+ * context keys), the runbook's own create request (its shipped Python), and a real policy simulator.
+ * iam-simulate is AGPL: it is a test-only devDependency and must never be imported outside test/.
+ */
+import { execFileSync } from 'node:child_process';
+import type { CreateNotebookInstanceInput } from '@aws-sdk/client-sagemaker';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { embeddedScript, PARAMETERS } from '../../../remediation';
+import { loadExampleAccount } from '../../../rule/examples';
+import type { Inventory, InventoryNotebook } from '../../../rule/offline/inventory';
+import { type RuleParameters, toRuleParameters } from '../../../rule/parameters';
+import type { GuardrailSettings, PolicyDocument, RemediationTarget } from '../../../stack/guardrails';
+
+export const EXAMPLE: Inventory = loadExampleAccount();
+export const EXAMPLE_RULE: RuleParameters = toRuleParameters(EXAMPLE.ruleParameters ?? {});
+
+/** The example account's private subnet in its approved VPC, with its closed security group. */
+export const EXAMPLE_TARGET: RemediationTarget = {
+  subnetId: 'subnet-0aa11bb22cc33dd44',
+  securityGroupIds: ['sg-0d1e2f3a4b5c6d7e8'],
+};
+
+export const EXAMPLE_SETTINGS: GuardrailSettings = { rule: EXAMPLE_RULE, remediationTarget: EXAMPLE_TARGET };
+
+/** The subnets EC2 places in the given VPCs, from the example inventory. */
+export function subnetsOfVpcs(vpcIds: readonly string[]): string[] {
+  return EXAMPLE.subnets.flatMap((subnet) =>
+    subnet.SubnetId && subnet.VpcId && vpcIds.includes(subnet.VpcId) ? [subnet.SubnetId] : [],
+  );
+}
+
+export function vpcOfSubnet(subnetId: string): string | undefined {
+  return EXAMPLE.subnets.find((subnet) => subnet.SubnetId === subnetId)?.VpcId;
+}
+
+/** The CreateNotebookInstance fields the guardrails' condition keys are filled from. */
+export type CreateRequest = Pick<
+  CreateNotebookInstanceInput,
+  'NotebookInstanceName' | 'SubnetId' | 'SecurityGroupIds' | 'DirectInternetAccess' | 'RootAccess'
+>;
+
+/**
+ * The request that created an existing notebook, as far as its description tells. DirectInternetAccess
+ * Enabled may have been sent or left to the API default, so both requests are returned then.
+ */
+export function originalCreateRequests(notebook: InventoryNotebook): CreateRequest[] {
+  const request: CreateRequest = {
+    NotebookInstanceName: notebook.NotebookInstanceName,
+    ...(notebook.SubnetId && { SubnetId: notebook.SubnetId }),
+    ...(notebook.SecurityGroups?.length && { SecurityGroupIds: notebook.SecurityGroups }),
+    ...(notebook.DirectInternetAccess && { DirectInternetAccess: notebook.DirectInternetAccess }),
+    ...(notebook.RootAccess && { RootAccess: notebook.RootAccess }),
+  };
+  if (notebook.DirectInternetAccess !== 'Enabled') return [request];
+  const { DirectInternetAccess: _default, ...omitted } = request;
+  return [request, omitted];
+}
+
+/** IAM's request context for a create request: SageMaker's keys, multivalued ones as arrays. */
+export function requestContext(request: CreateRequest): Record<string, string | string[]> {
+  return {
+    ...(request.SubnetId && { 'sagemaker:VpcSubnets': [request.SubnetId] }),
+    ...(request.SecurityGroupIds && { 'sagemaker:VpcSecurityGroupIds': request.SecurityGroupIds }),
+    ...(request.DirectInternetAccess && { 'sagemaker:DirectInternetAccess': request.DirectInternetAccess }),
+    ...(request.RootAccess && { 'sagemaker:RootAccess': request.RootAccess }),
+  };
+}
+
+const RUN_CREATE_REQUEST = `
+import json, sys
+data = json.load(sys.stdin)
+code = {}
+exec(data["script"], code)
+print(json.dumps([code["create_request"](manifest, data["event"]) for manifest in data["manifests"]]))
+`;
+
+/**
+ * The runbook's own CreateNotebookInstance request for each notebook, computed by its shipped CreateNotebook
+ * step (create_request) with the target and the runbook's default DirectInternetAccess.
+ */
+export function runbookCreateRequests(
+  notebooks: readonly InventoryNotebook[],
+  target: RemediationTarget,
+): CreateRequest[] {
+  const manifests = notebooks.map(({ Tags, scenario: _s, expectedCompliance: _e, ...description }) => ({
+    Notebook: description,
+    Tags: Tags ?? [],
+    DataPlan: 'Backup',
+  }));
+  const event = {
+    SubnetId: target.subnetId,
+    SecurityGroupIds: target.securityGroupIds,
+    DirectInternetAccess: target.directInternetAccess ?? PARAMETERS.DirectInternetAccess.default,
+    RestoreConfigName: 'vpc-guard-restore-example',
+  };
+  const output = execFileSync('/usr/bin/python3', ['-c', RUN_CREATE_REQUEST], {
+    input: JSON.stringify({ script: embeddedScript('create_notebook'), manifests, event }),
+    encoding: 'utf8',
+  });
+  return JSON.parse(output) as CreateRequest[];
+}
+
+export type PolicyPlacement = 'scp' | 'identity';
+
+export interface Decision {
+  readonly allowed: boolean;
+  /** The Sids of the guardrail statements that denied the request, sorted. */
+  readonly deniedBy: readonly string[];
+}
+
+const ALLOW_ALL = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+};
+const ACCOUNT = EXAMPLE.accountId;
+
+/** A create request through the simulator (see simulateContext). */
+export function simulateCreate(
+  guardrail: PolicyDocument,
+  placement: PolicyPlacement,
+  request: CreateRequest,
+): Promise<Decision> {
+  return simulateContext(guardrail, placement, requestContext(request), request.NotebookInstanceName);
+}
+
+/**
+ * Runs CreateNotebookInstance with this request context through iam-simulate, the guardrail as an SCP (beside
+ * FullAWSAccess, under a root that allows everything; the principal is allowed everything) or as an identity
+ * policy (beside an allow-all policy). Fails on any validation error, and on a context key the simulator
+ * ignored as not applying to CreateNotebookInstance.
+ */
+export async function simulateContext(
+  guardrail: PolicyDocument,
+  placement: PolicyPlacement,
+  context: Record<string, string | string[]>,
+  notebookName = 'new-notebook',
+): Promise<Decision> {
+  const result = await runSimulation(
+    {
+      request: {
+        principal: `arn:aws:iam::${ACCOUNT}:role/DataScientist`,
+        action: 'sagemaker:CreateNotebookInstance',
+        resource: {
+          // ARNs carry the notebook name in lower case.
+          resource: `arn:aws:sagemaker:${EXAMPLE.region}:${ACCOUNT}:notebook-instance/${notebookName.toLowerCase()}`,
+          accountId: ACCOUNT,
+        },
+        contextVariables: context,
+      },
+      identityPolicies: [
+        { name: 'AllowAll', policy: ALLOW_ALL },
+        ...(placement === 'identity' ? [{ name: 'Guardrail', policy: guardrail }] : []),
+      ],
+      serviceControlPolicies:
+        placement === 'scp'
+          ? [
+              { orgIdentifier: 'r-ab12', policies: [{ name: 'FullAWSAccess', policy: ALLOW_ALL }] },
+              {
+                orgIdentifier: 'ou-ab12-cd34ef56',
+                policies: [
+                  { name: 'FullAWSAccess', policy: ALLOW_ALL },
+                  { name: 'Guardrail', policy: guardrail },
+                ],
+              },
+            ]
+          : [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  if (result.resultType !== 'single') {
+    throw new Error(
+      `simulation did not run: ${JSON.stringify(result.resultType === 'error' ? result.errors : result)}`,
+    );
+  }
+  const { analysis, ignoredContextKeys } = result.result;
+  if (ignoredContextKeys && ignoredContextKeys.length > 0) {
+    throw new Error(
+      `context keys not applicable to CreateNotebookInstance: ${ignoredContextKeys.join(', ')}`,
+    );
+  }
+  const denyStatements =
+    placement === 'scp'
+      ? (analysis.scpAnalysis?.ouAnalysis.flatMap((level) => level.denyStatements) ?? [])
+      : (analysis.identityAnalysis?.denyStatements ?? []);
+  return {
+    allowed: result.overallResult === 'Allowed',
+    deniedBy: denyStatements.map((statement) => statement.statement.sid() ?? '(no Sid)').sort(),
+  };
+}
