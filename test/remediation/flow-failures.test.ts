@@ -105,6 +105,34 @@ describe('flow simulation: resuming after a failure past the delete', () => {
   });
 });
 
+describe('flow simulation: network needs', () => {
+  it('a target subnet without a route to S3: the restore fails, the data stays safe, a rerun completes once it has one', async () => {
+    const aws = newAccount();
+    addNotebook(aws);
+    aws.subnets.set(TARGET_SUBNET, {
+      VpcId: 'vpc-0aaaaaaaaaaaaaaaa',
+      AvailabilityZone: 'eu-west-1a',
+      reachesS3: false,
+    });
+    const first = await remediate(aws, python, { RestoreTimeoutMinutes: '30' });
+    expect(first.failure).toMatch(/^VerifyRestore: NotVerified/);
+    expect(objectsEndingWith(aws, '/backup-complete.json')).toMatchObject([
+      { Status: 'ok', Files: ORIGINAL_FILES.size },
+    ]);
+
+    aws.subnets.set(TARGET_SUBNET, {
+      VpcId: 'vpc-0aaaaaaaaaaaaaaaa',
+      AvailabilityZone: 'eu-west-1a',
+      reachesS3: true,
+    });
+    notebook(aws).status = 'Stopped';
+    const rerun = await remediate(aws, python);
+    expect(rerun.status).toBe('Success');
+    expectMovedWithEverything(aws, 'InService');
+    expectDataRestored(aws);
+  });
+});
+
 describe('flow simulation: other starting states', () => {
   it('a stopped notebook without a lifecycle configuration ends stopped, without one, data restored', async () => {
     const aws = newAccount();
