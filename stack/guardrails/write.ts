@@ -5,7 +5,7 @@ import { type GuardrailPolicies, guardrailPolicies } from './guardrails';
 import { policyText } from './policy';
 import type { GuardrailSettings } from './settings';
 
-export const GUARDRAIL_FILES = { scp: 'scp.json', iamPolicy: 'iam-policy.json' } as const;
+const GUARDRAIL_FILES = { scp: 'scp.json', iamPolicy: 'iam-policy.json' } as const;
 
 /** Generates and writes both policies into `outDir` (created if needed); returns what it wrote. */
 export function writeGuardrails(outDir: string, settings: GuardrailSettings): GuardrailPolicies {
