@@ -41,12 +41,19 @@ export interface ClientSettings {
   readonly maxAttempts?: number;
 }
 
-export const DEFAULT_MAX_ATTEMPTS = 8;
+/**
+ * Five attempts: a throttled call backs off for a few seconds at most (the SDK's exponential backoff grows to
+ * 20 s a step), so calls in flight cannot run far past the sweep's deadline margin.
+ */
+export const DEFAULT_MAX_ATTEMPTS = 5;
 
 export function createRuleClients(settings: ClientSettings = {}): RuleClients {
   const common = {
-    retryMode: 'adaptive',
-    maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    // The SDK's own settings (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS) win over these defaults when set.
+    ...(!process.env.AWS_RETRY_MODE && { retryMode: 'adaptive' }),
+    ...(settings.maxAttempts
+      ? { maxAttempts: settings.maxAttempts }
+      : !process.env.AWS_MAX_ATTEMPTS && { maxAttempts: DEFAULT_MAX_ATTEMPTS }),
     ...(settings.region && { region: settings.region }),
     ...(settings.credentials && { credentials: settings.credentials }),
     ...(settings.requestHandler && { requestHandler: settings.requestHandler }),

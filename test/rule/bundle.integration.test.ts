@@ -85,7 +85,7 @@ describe('dist/rule/index.js against the fake AWS endpoint', () => {
     ]);
     expect(results[0]).toMatchObject({ ok: true });
     // About a third of all calls (retries included) failed, of every kind.
-    expect(fake.injectedFaults.length / fake.requests.count()).toBeGreaterThan(0.25);
+    expect(fake.injectedFaults.length / fake.requests.count()).toBeGreaterThan(0.2);
     const kinds = new Set(fake.injectedFaults.map((fault) => fault.kind));
     expect([...kinds].sort()).toEqual([
       'internal-error',
@@ -149,5 +149,37 @@ describe('dist/rule/index.js against the fake AWS endpoint', () => {
     expect(fake.state.storedEvaluations().length).toBe(
       Object.keys(expectedByResourceId(inventory)).length - 1,
     );
+  });
+
+  it('throttling that never lets up: the SDK retries run out and the invocation fails loudly', async () => {
+    const inventory = loadExampleAccount();
+    const fake = await serve(inventory, { operations: { DescribeSubnets: { kind: 'throttling' } } });
+    const { results } = await invokeBundle(fake, [
+      scheduledEvent({ ruleParameters: inventory.ruleParameters ?? {} }),
+    ]);
+    expect(results[0]).toMatchObject({ ok: false, error: { name: 'SweepIncompleteError' } });
+    expect(results[0]?.error?.message).toMatch(/EC2 lookup of subnet .* failed \(RequestLimitExceeded/);
+    expect(fake.state.submissions.every((e) => e.complianceType !== 'COMPLIANT')).toBe(true);
+  });
+
+  it('a sweep that would outlive the Lambda stops before the deadline and fails loudly', async () => {
+    const inventory = createSyntheticAccount({ notebooks: 400 });
+    server = await startFakeAws({ inventory, latencyMs: 100 });
+    const remainingMs = 2_000;
+    const { results } = await invokeBundle(
+      server,
+      [scheduledEvent({ ruleParameters: inventory.ruleParameters ?? {} })],
+      {
+        remainingMs,
+      },
+    );
+    expect(results[0]).toMatchObject({ ok: false, error: { name: 'SweepIncompleteError' } });
+    expect(results[0]?.error?.message).toMatch(
+      /\d+ of 400 notebook\(s\) were not started before the Lambda deadline/,
+    );
+    expect(results[0]?.durationMs).toBeLessThan(remainingMs);
+    // What was evaluated before the deadline is delivered, not thrown away.
+    expect(server.state.submissions.length).toBeGreaterThan(0);
+    expect(server.state.submissions.length).toBeLessThan(400);
   });
 });
