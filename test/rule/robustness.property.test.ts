@@ -24,7 +24,6 @@ const junk = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.constant('x'.repeat(100_000)),
 );
-const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
 
 const configuration = fc.record(
   {
