@@ -1,0 +1,115 @@
+/**
+ * NotebookVpcGuard: the reusable construct. Detection (the rule Lambda and a Config rule or conformance
+ * pack), remediation (runbook, automation role, backup bucket, remediation configuration), Security Hub
+ * one-click, or the organization deployment — chosen by the settings, which are validated first.
+ */
+
+import type { App } from 'aws-cdk-lib';
+import { Aws, CfnOutput, type IPolicyValidationPlugin } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { allowConfigToInvoke } from './config-invoke';
+import { StandaloneConfigRule } from './config-rule';
+import { type ConformancePack, conformancePack } from './conformance-pack';
+import { memberRoleName } from './member-account';
+import { OrganizationDeployment } from './organization';
+import { PackDeployment } from './pack-deployment';
+import { RemediationKit } from './remediation-kit';
+import { RuleFunction } from './rule-function';
+import { SecurityHubAction } from './security-hub';
+import { type GuardSettings, type NotebookVpcGuardProps, resolveSettings } from './settings';
+
+export interface NotebookVpcGuardConstructProps extends NotebookVpcGuardProps {
+  /** Organization mode: validation plugins (cdk-nag) for the member template, synthesized as its own app. */
+  readonly memberTemplateChecks?: (app: App) => IPolicyValidationPlugin[];
+}
+
+export class NotebookVpcGuard extends Construct {
+  readonly settings: GuardSettings;
+  readonly ruleFunction: RuleFunction;
+  /** The pack template this deployment uses (or would use): dist/conformance-pack.yaml. */
+  readonly conformancePack: ConformancePack;
+  readonly remediation?: RemediationKit;
+  readonly configRule?: StandaloneConfigRule;
+  readonly packDeployment?: PackDeployment;
+  readonly securityHubAction?: SecurityHubAction;
+  readonly organization?: OrganizationDeployment;
+
+  constructor(scope: Construct, id: string, props: NotebookVpcGuardConstructProps = {}) {
+    super(scope, id);
+    const settings = resolveSettings(props);
+    this.settings = settings;
+    const organization = settings.organization;
+    this.ruleFunction = new RuleFunction(this, 'RuleFunction', {
+      logRetentionDays: settings.logRetentionDays,
+      ...(organization && {
+        memberAccountAccess: {
+          roleName: memberRoleName(organization),
+          organizationId: organization.organizationId,
+        },
+      }),
+    });
+    const fn = this.ruleFunction.function;
+    this.conformancePack = conformancePack(settings, 'always');
+    this.output('RuleFunctionName', fn.functionName, 'The rule Lambda');
+
+    if (organization) {
+      this.organization = new OrganizationDeployment(this, 'Organization', {
+        settings: { ...settings, organization },
+        ruleFunction: this.ruleFunction,
+        ...(props.memberTemplateChecks && { memberTemplateChecks: props.memberTemplateChecks }),
+      });
+      this.output(
+        'MemberStackSetName',
+        this.organization.stackSet.attrStackSetId,
+        'StackSet of the member accounts',
+      );
+      return;
+    }
+
+    const kit = new RemediationKit(this, 'Remediation', settings);
+    this.remediation = kit;
+    if (settings.deployment === 'conformance-pack') {
+      this.packDeployment = new PackDeployment(this, 'ConformancePack', {
+        name: settings.ruleName,
+        pack: conformancePack(settings, 'with-target'),
+        lambdaFunctionArn: fn.functionArn,
+        kit,
+        dependsOn: [allowConfigToInvoke(this, 'ConfigInvokePermission', fn, Aws.ACCOUNT_ID)],
+      });
+    } else {
+      this.configRule = new StandaloneConfigRule(this, 'ConfigRule', {
+        settings,
+        ruleFunction: fn,
+        remediation: kit.bindings,
+      });
+      this.output('ConfigRuleName', this.configRule.rule.ref, 'The Config rule');
+    }
+    if (settings.securityHubAction) {
+      this.securityHubAction = new SecurityHubAction(this, 'SecurityHub', {
+        settings,
+        remediation: kit.bindings,
+        automationRole: kit.runbook.automationRole,
+        logRetentionDays: settings.logRetentionDays,
+      });
+      this.output(
+        'SecurityHubActionArn',
+        this.securityHubAction.actionTarget.attrActionTargetArn,
+        'Custom action',
+      );
+    }
+    this.output('RunbookName', kit.runbook.documentName, 'The remediation runbook (SSM Automation document)');
+    this.output('AutomationRoleArn', kit.runbook.automationRole.roleArn, 'Role the runbook runs as');
+    if (kit.backupBucketName !== undefined) this.output('BackupBucketName', kit.backupBucketName, 'Backups');
+    if (kit.notebookRolePolicy) {
+      this.output(
+        'NotebookRolePolicyArn',
+        kit.notebookRolePolicy.managedPolicyArn,
+        'Attach to notebook execution roles that lack backup or VPC permissions',
+      );
+    }
+  }
+
+  private output(id: string, value: string, description: string): void {
+    new CfnOutput(this, id, { value, description });
+  }
+}

@@ -1,0 +1,18 @@
+/** Helpers for cdk-nag acknowledgements, whose ids quote the resource as cdk-nag renders it. */
+import { Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+/** A value as cdk-nag writes it in a finding id: literals as they are, `Ref` as `<LogicalId>`, joins joined. */
+export function nagValue(scope: IConstruct, value: string): string {
+  return render(Stack.of(scope).resolve(value));
+}
+
+function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object') {
+    if ('Ref' in value && typeof value.Ref === 'string') return `<${value.Ref}>`;
+    const join = 'Fn::Join' in value ? value['Fn::Join'] : undefined;
+    if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) return join[1].map(render).join('');
+  }
+  throw new Error(`No cdk-nag rendering for ${JSON.stringify(value)}`);
+}

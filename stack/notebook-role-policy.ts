@@ -1,0 +1,43 @@
+/**
+ * A managed policy with what a notebook's execution role needs for the runbook (remediation/iam.ts:
+ * NOTEBOOK_ROLE_PERMISSIONS): read and write its backup under the backup prefix, and the network interfaces
+ * SageMaker creates for a notebook in a VPC. Created unattached: the stack does not change roles it does not
+ * own. Attach it to notebook roles that lack these permissions (a bucket the stack creates already grants
+ * the S3 part through its bucket policy).
+ */
+import { Aws, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { NOTEBOOK_ROLE_PERMISSIONS } from '../remediation/index';
+import { permissionStatements } from './permissions';
+
+export interface NotebookRolePolicyProps {
+  readonly bucketName: string;
+  readonly prefix: string;
+}
+
+export class NotebookRolePolicy extends Construct {
+  readonly policy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: NotebookRolePolicyProps) {
+    super(scope, id);
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      description:
+        'sagemaker-notebook-vpc-guard: what a notebook execution role needs for backup, restore and VPC',
+      // The KMS entries apply to an SSE-KMS bucket key only; the stack's bucket uses SSE-S3, so none are granted.
+      statements: permissionStatements(NOTEBOOK_ROLE_PERMISSIONS, {
+        partition: Aws.PARTITION,
+        region: Aws.REGION,
+        account: Aws.ACCOUNT_ID,
+        bucket: props.bucketName,
+        prefix: props.prefix,
+      }),
+    });
+    Validations.of(this.policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'SageMaker creates and deletes the network interfaces of a VPC notebook with its execution role; the ' +
+        'ec2:Describe* actions have no resource-level permissions and the interfaces do not exist beforehand.',
+    });
+  }
+}

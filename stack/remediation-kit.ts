@@ -1,0 +1,70 @@
+/**
+ * Everything an account needs to run the runbook: the backup bucket (created, existing or none), the
+ * document, its automation role and the managed policy for notebook roles. Deployed in the stack's account
+ * (single account) and by the StackSet in every member account (organization mode).
+ */
+import { Validations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { BackupBucket } from './backup-bucket';
+import type { RemediationBindings } from './config-resources';
+import { nagValue } from './nag';
+import { NotebookRolePolicy } from './notebook-role-policy';
+import { RemediationRunbook } from './runbook';
+import type { GuardSettings } from './settings';
+
+/** The kit's resources as the runbook's parameters: deployed names and ARNs (CDK tokens). */
+export interface KitBindings extends RemediationBindings {
+  readonly runbookName: string;
+  readonly automationRoleArn: string;
+  readonly backupBucketName?: string;
+}
+
+export class RemediationKit extends Construct {
+  readonly backupBucket?: BackupBucket;
+  readonly backupBucketName?: string;
+  readonly runbook: RemediationRunbook;
+  readonly notebookRolePolicy?: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, settings: GuardSettings) {
+    super(scope, id);
+    const choice = settings.backupBucket;
+    if (choice.kind === 'create') {
+      this.backupBucket = new BackupBucket(this, 'Backups', {
+        prefix: settings.backupPrefix,
+        retentionDays: choice.retentionDays,
+        notebookRoles: settings.allowedNotebookRoles,
+      });
+      this.backupBucketName = this.backupBucket.bucket.bucketName;
+    } else if (choice.kind === 'existing') {
+      this.backupBucketName = choice.name;
+    }
+    this.runbook = new RemediationRunbook(this, 'Runbook', {
+      settings,
+      ...(this.backupBucketName !== undefined && { backupBucketName: this.backupBucketName }),
+    });
+    if (this.backupBucketName !== undefined) {
+      this.notebookRolePolicy = new NotebookRolePolicy(this, 'NotebookRolePolicy', {
+        bucketName: this.backupBucketName,
+        prefix: settings.backupPrefix,
+      }).policy;
+      const objects = `Resource::arn:<AWS::Partition>:s3:::${nagValue(this, this.backupBucketName)}/${settings.backupPrefix}/*`;
+      for (const grantee of [this.runbook.automationRole, this.notebookRolePolicy]) {
+        Validations.of(grantee).acknowledge({
+          id: `AwsSolutions-IAM5[${objects}]`,
+          reason:
+            'Backups are objects under <prefix>/<notebook>/<execution id>/: only the backup prefix is granted.',
+        });
+      }
+    }
+  }
+
+  /** What a remediation configuration or the Security Hub action passes to the runbook. */
+  get bindings(): KitBindings {
+    return {
+      runbookName: this.runbook.documentName,
+      automationRoleArn: this.runbook.automationRole.roleArn,
+      ...(this.backupBucketName !== undefined && { backupBucketName: this.backupBucketName }),
+    };
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The rule Lambda. NodejsFunction bundles handler.ts with the local esbuild using the build's own options,
+ * then an afterBundling hook runs `rule/build.ts --outfile` into the asset: the deployed code is the exact
+ * output of `npm run build` (dist/rule/index.js), including the esbuild plugin that NodejsFunction's
+ * command-line bundling cannot load. Docker is never needed.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { RULE_BUILD_OPTIONS, RULE_ENTRY } from '../rule/build';
+import { nagValue } from './nag';
+import { RULE_ACCESS_WILDCARD_REASONS, ruleAccessStatements } from './rule-access';
+
+const RULE_BUILD_SCRIPT = join(import.meta.dirname, '..', 'rule', 'build.ts');
+const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
+
+/** A sweep of thousands of notebooks: bounded-concurrency API calls that must finish within one invocation. */
+export const RULE_FUNCTION_TIMEOUT = Duration.minutes(15);
+export const RULE_FUNCTION_MEMORY_MB = 1024;
+
+export interface MemberAccountAccess {
+  /** The role name the Lambda assumes in member accounts (the same in every account). */
+  readonly roleName: string;
+  /** AssumeRole is allowed only into accounts of this organization. */
+  readonly organizationId: string;
+}
+
+export interface RuleFunctionProps {
+  readonly logRetentionDays: number;
+  /** Organization mode. */
+  readonly memberAccountAccess?: MemberAccountAccess;
+}
+
+export class RuleFunction extends Construct {
+  readonly function: lambda.IFunction;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: RuleFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetentionDays });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description:
+        'sagemaker-notebook-vpc-guard rule: reads notebooks and network facts, reports evaluations',
+    });
+    for (const statement of ruleAccessStatements()) this.role.addToPrincipalPolicy(statement);
+    logGroup.grantWrite(this.role);
+    const access = props.memberAccountAccess;
+    if (access) this.role.addToPrincipalPolicy(assumeMemberRoleStatement(access));
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: RULE_ENTRY,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: RULE_FUNCTION_TIMEOUT,
+      memorySize: RULE_FUNCTION_MEMORY_MB,
+      role: this.role,
+      logGroup,
+      description: 'sagemaker-notebook-vpc-guard: evaluates SageMaker notebook instances for VPC placement',
+      ...(access && { environment: { MEMBER_ACCOUNT_ROLE_NAME: access.roleName } }),
+      bundling: {
+        forceDockerBundling: false,
+        target: String(RULE_BUILD_OPTIONS.target),
+        format: OutputFormat.CJS,
+        mainFields: [...(RULE_BUILD_OPTIONS.mainFields ?? [])],
+        minify: RULE_BUILD_OPTIONS.minify ?? false,
+        // The build bundles the SDK (smaller and faster to load than the runtime's copy).
+        bundleAwsSDK: true,
+        externalModules: [],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => [
+            [process.execPath, TSX_CLI, RULE_BUILD_SCRIPT, '--outfile', join(outputDir, 'index.js')]
+              .map(shellQuote)
+              .join(' '),
+          ],
+        },
+      },
+    });
+    for (const finding of RULE_ACCESS_WILDCARD_REASONS) Validations.of(this.role).acknowledge(finding);
+    if (access) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${nagValue(this, access.roleName)}]`,
+        reason:
+          'The member-account role in whichever account an evaluation is for; only accounts of this ' +
+          'organization (aws:ResourceOrgID) and only the role of that one name.',
+      });
+    }
+  }
+}
+
+function assumeMemberRoleStatement(access: MemberAccountAccess): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'AssumeMemberAccountRole',
+    actions: ['sts:AssumeRole'],
+    resources: [`arn:${Aws.PARTITION}:iam::*:role/${access.roleName}`],
+    conditions: { StringEquals: { 'aws:ResourceOrgID': access.organizationId } },
+  });
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
