@@ -38,6 +38,8 @@ export function memberRoleName(organization: OrganizationSettings): string {
 export class MemberAccountStack extends Stack {
   readonly memberRole: iam.Role;
   readonly kit: RemediationKit;
+  /** The template's parameters: the StackSet must pass exactly these. */
+  readonly parameterNames: string[] = [];
 
   constructor(scope: Construct, id: string, settings: GuardSettings) {
     super(scope, id, {
@@ -46,13 +48,10 @@ export class MemberAccountStack extends Stack {
     });
     const organization = settings.organization;
     if (!organization) throw new Error('MemberAccountStack needs organization settings');
-    const parameter = (name: string, description: string, allowedPattern: string) =>
-      new CfnParameter(this, name, { type: 'String', description, allowedPattern }).valueAsString;
-    const functionArn = parameter(
-      MEMBER_PARAMETERS.ruleFunctionArn,
-      'Rule Lambda ARN',
-      '^arn:aws[a-z-]*:lambda:.+$',
-    );
+    const parameter = (name: string, description: string, allowedPattern: string) => {
+      this.parameterNames.push(name);
+      return new CfnParameter(this, name, { type: 'String', description, allowedPattern }).valueAsString;
+    };
     const functionRoleArn = parameter(
       MEMBER_PARAMETERS.ruleFunctionRoleArn,
       'Rule Lambda role ARN',
@@ -81,7 +80,11 @@ export class MemberAccountStack extends Stack {
       new PackDeployment(this, 'ConformancePack', {
         name: settings.ruleName,
         pack: conformancePack(settings, 'with-target'),
-        lambdaFunctionArn: functionArn,
+        lambdaFunctionArn: parameter(
+          MEMBER_PARAMETERS.ruleFunctionArn,
+          'Rule Lambda ARN',
+          '^arn:aws[a-z-]*:lambda:.+$',
+        ),
         kit: this.kit,
         // Evaluations start with the pack: the Lambda must be able to assume the role first.
         dependsOn: [this.memberRole],

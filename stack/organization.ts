@@ -71,11 +71,11 @@ export class OrganizationDeployment extends Construct {
         },
       ],
       templateUrl: template.httpUrl,
-      parameters: [
-        { parameterKey: MEMBER_PARAMETERS.ruleFunctionArn, parameterValue: fn.functionArn },
-        { parameterKey: MEMBER_PARAMETERS.ruleFunctionRoleArn, parameterValue: ruleFunction.role.roleArn },
-        { parameterKey: MEMBER_PARAMETERS.adminAccountId, parameterValue: Aws.ACCOUNT_ID },
-      ],
+      parameters: memberParameters(this.memberTemplate, {
+        [MEMBER_PARAMETERS.ruleFunctionArn]: fn.functionArn,
+        [MEMBER_PARAMETERS.ruleFunctionRoleArn]: ruleFunction.role.roleArn,
+        [MEMBER_PARAMETERS.adminAccountId]: Aws.ACCOUNT_ID,
+      }),
     });
     this.stackSet.node.addDependency(...permissions);
 
@@ -90,4 +90,17 @@ export class OrganizationDeployment extends Construct {
       this.organizationPack.node.addDependency(this.stackSet, ...permissions);
     }
   }
+}
+
+/** A StackSet fails on parameters its template does not declare: pass exactly the declared ones. */
+function memberParameters(
+  template: MemberTemplate,
+  values: Readonly<Record<string, string>>,
+): CfnStackSet.ParameterProperty[] {
+  return template.stack.parameterNames.map((parameterKey) => {
+    const parameterValue = values[parameterKey];
+    if (parameterValue === undefined)
+      throw new Error(`No value for member template parameter ${parameterKey}`);
+    return { parameterKey, parameterValue };
+  });
 }

@@ -25,7 +25,12 @@ export const MODES = {
   noContext: {},
   /** Single account with a remediation target (manual remediation, Security Hub action). */
   singleAccount: { ...TARGET, notebookKmsKeyArns: [KMS_KEY] },
-  automatic: { ...TARGET, automaticRemediation: true, backupBucket: 'existing-backups-bucket' },
+  automatic: {
+    ...TARGET,
+    automaticRemediation: true,
+    backupBucket: 'existing-backups-bucket',
+    allowedNotebookRoles: ['arn:aws:iam::111122223333:role/team/Notebook*', 'FixedNotebookRole'],
+  },
   conformancePack: { ...TARGET, deployment: 'conformance-pack' },
   organization: {
     ...TARGET,
