@@ -1,0 +1,176 @@
+/**
+ * The benchmark's machinery on tiny sizes, so `npm run bench` cannot rot silently: every section runs its
+ * real code path and its counts, summaries, ratios and reports come out. No timing is asserted.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LoggedRequest } from '../../rule/offline/index';
+import { measureChangeEvents, reportChangeEvents, splitByEvent } from './change-events';
+import { BUNDLE_VARIANTS, coldStartRatios, measureColdStart, reportColdStart } from './cold-start';
+import { table } from './format';
+import { interleave } from './interleave';
+import { measureRunbookHappyPath, PHASES, reportRunbook } from './runbook';
+import { ratio, summarize } from './statistics';
+import {
+  callGrowth,
+  casesBySize,
+  FULL_SWEEP_PLAN,
+  figuresFor,
+  measureSweepScale,
+  reportSweepScale,
+  type SweepPlan,
+  speedUpOverSequential,
+} from './sweep-scale';
+import { changeEventTargets, coldStartTargets, sweepTargets } from './targets';
+
+const SCRATCH = join(import.meta.dirname, '..', '..', '.bench', `test-${process.pid}`);
+afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
+
+const sum = (values: Readonly<Record<string, number>>) => Object.values(values).reduce((a, b) => a + b, 0);
+
+describe('statistics and layout', () => {
+  it('summarizes with median, quartiles and range, and divides medians', () => {
+    const summary = summarize([5, 1, 3, 2, 4]);
+    expect(summary).toEqual({ runs: 5, median: 3, min: 1, max: 5, q1: 2, q3: 4 });
+    expect(summarize([10, 20]).median).toBe(15);
+    expect(ratio(summary, summarize([1, 1, 1]))).toBe(3);
+    expect(() => summarize([])).toThrow(/no samples/);
+    expect(() => ratio(1, 0)).toThrow(/divide/);
+  });
+
+  it('interleaves variants round by round, rotating who goes first', async () => {
+    const order: string[] = [];
+    const samples = await interleave(['a', 'b', 'c'], 2, async (variant, round) => {
+      order.push(variant);
+      return round;
+    });
+    expect(order).toEqual(['a', 'b', 'c', 'b', 'c', 'a']);
+    expect(samples.get('a')).toEqual([0, 1]);
+  });
+
+  it('aligns figures right and text left', () => {
+    expect(
+      table(
+        ['name', 'time'],
+        [
+          ['ours', '30.1 ms [29.0 ms–31.0 ms]'],
+          ['default', '7.3x faster'],
+        ],
+      ),
+    ).toBe(
+      [
+        'name     time',
+        '-------  -------------------------',
+        'ours     30.1 ms [29.0 ms–31.0 ms]',
+        'default  7.3x faster',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('cold start', () => {
+  it('builds every variant from rule/build.ts, loads each in a fresh process and computes the ratios', async () => {
+    const result = await measureColdStart({ directory: join(SCRATCH, 'cold-start'), runs: 1 });
+    expect(result.variants.map((figures) => figures.variant)).toEqual([...BUNDLE_VARIANTS]);
+    for (const figures of result.variants) {
+      expect(figures.bytes).toBeGreaterThan(0);
+      expect(figures.loadMs.runs).toBe(1);
+      expect(figures.loadMs.median).toBeGreaterThan(0);
+      expect(figures.rssBytes.median).toBeGreaterThan(result.baselineRssBytes.median / 2);
+    }
+    const ratios = coldStartRatios(result);
+    for (const value of Object.values(ratios)) expect(Number.isFinite(value) && value > 0).toBe(true);
+    expect(coldStartTargets(result)).toHaveLength(1);
+    expect(reportColdStart(result)).toMatch(/ours loads .*x faster than the esbuild default/);
+  });
+});
+
+describe('change events', () => {
+  it('attributes every call of one child process to the event that made it', async () => {
+    const figures = await measureChangeEvents();
+    expect(figures.map((figure) => figure.target)).toEqual(['cold', 'warm', undefined]);
+    for (const figure of figures) {
+      expect(figure.ok).toBe(true);
+      expect(figure.putEvaluations).toBe(1);
+      expect(figure.calls).toBe(sum(figure.callsByOperation));
+      expect(figure.ec2Lookups).toBeLessThanOrEqual(figure.calls - 1);
+    }
+    expect(figures[0]?.ec2Lookups).toBeGreaterThan(0);
+    expect(changeEventTargets(figures)).toHaveLength(2);
+    expect(reportChangeEvents(figures)).toContain('cold (first event after init)');
+  });
+
+  it('splits a request log after each event’s own PutEvaluations, and refuses what it cannot attribute', () => {
+    const request = (operation: string, resourceId?: string): LoggedRequest => ({
+      sequence: 0,
+      service: 'any',
+      operation,
+      input: resourceId ? { Evaluations: [{ ComplianceResourceId: resourceId }] } : {},
+      statusCode: 200,
+      injected: false,
+    });
+    const log = [
+      request('DescribeSubnets'),
+      request('PutEvaluations', 'a'),
+      request('PutEvaluations', 'a'),
+      request('PutEvaluations', 'b'),
+    ];
+    expect(splitByEvent(log, ['a', 'b']).map((calls) => calls.length)).toEqual([3, 1]);
+    expect(() => splitByEvent(log, ['b', 'a'])).toThrow(/no PutEvaluations for a/);
+    expect(() => splitByEvent(log, ['a', 'a'])).toThrow(/distinct/);
+  });
+});
+
+describe('sweep scale', () => {
+  it('plans each size’s cases without duplicates', () => {
+    const cases = casesBySize(FULL_SWEEP_PLAN);
+    expect([...cases.keys()]).toEqual([100, 1_000, 10_000]);
+    expect(cases.get(100)).toHaveLength(2);
+    expect(cases.get(1_000)).toHaveLength(5);
+    expect(cases.get(10_000)).toEqual([{ notebooks: 10_000 }, { notebooks: 10_000, lambdaMemoryMb: 128 }]);
+  });
+
+  it('counts calls, memory and wall time of tiny sweeps and derives speed-ups and growth', async () => {
+    const plan: SweepPlan = {
+      latencyMs: 1,
+      rounds: 1,
+      sizes: [10, 30],
+      sequentialSizes: [10],
+      concurrency: { notebooks: 10, levels: [1, 4] },
+      lambdaMemory: { notebooks: 30, memoryMb: 128 },
+    };
+    const result = await measureSweepScale(plan);
+    expect(result.figures).toHaveLength(5);
+    for (const figures of result.figures) {
+      const [sample] = figures.samples;
+      expect(sample?.callsByOperation.DescribeNotebookInstance).toBe(figures.sweepCase.notebooks);
+      expect(sample?.calls).toBe(sum(sample?.callsByOperation ?? {}));
+      expect(figures.peakRssBytes.median).toBeGreaterThan(0);
+      expect(figures.peakHeapUsedBytes.median).toBeGreaterThan(0);
+      expect(figures.peakHeapUsedBytes.median).toBeLessThan(figures.peakRssBytes.median);
+    }
+    expect(figuresFor(result, { notebooks: 10, concurrency: 4 }).samples).toHaveLength(1);
+    expect(Number.isFinite(speedUpOverSequential(result, 10))).toBe(true);
+    const [first, second] = callGrowth(result);
+    expect(first?.marginalCallsPerNotebook).toBeUndefined();
+    expect(second?.marginalCallsPerNotebook).toBeGreaterThan(0);
+    expect(sweepTargets(result)).toHaveLength(3);
+    expect(reportSweepScale(result)).toContain('Effect of SWEEP_CONCURRENCY at 10 notebooks');
+  });
+});
+
+describe('runbook', () => {
+  it('breaks the happy path’s simulated time and calls down into phases that add up', async () => {
+    const figures = await measureRunbookHappyPath();
+    expect(figures.phases.map((phase) => phase.name)).toEqual(PHASES.map((phase) => phase.name));
+    expect(figures.phases.reduce((total, phase) => total + phase.simulatedSeconds, 0)).toBe(
+      figures.simulatedSeconds,
+    );
+    expect(figures.phases.reduce((total, phase) => total + phase.calls, 0)).toBe(figures.calls);
+    expect(sum(figures.callsByApi)).toBe(figures.calls);
+    for (const phase of figures.phases) expect(phase.simulatedSeconds).toBeGreaterThan(0);
+    expect(figures.callsByApi['sagemaker:CreateNotebookInstance']).toBe(1);
+    expect(reportRunbook(figures)).toContain('Calls per API and phase');
+  });
+});

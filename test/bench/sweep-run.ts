@@ -1,0 +1,80 @@
+/**
+ * One periodic sweep: the built bundle in a fresh child process against the fake endpoint with a fixed
+ * latency per call, measured for wall time (the handler's own duration), calls and peak memory.
+ */
+import type { Inventory } from '../../rule/offline/index';
+import { DEFAULT_SWEEP_CONCURRENCY } from '../../rule/sweep';
+import { startFakeAws } from '../fake-aws/index';
+import { invokeBundle } from '../fake-aws/invoke-bundle';
+import { scheduledEvent } from '../fixtures/events';
+import { createHeapProbe } from './heap-probe';
+
+export interface SweepCase {
+  readonly notebooks: number;
+  /** SWEEP_CONCURRENCY; undefined = unset, the bundle's default. */
+  readonly concurrency?: number;
+  /** Run the child with the V8 heap limits Lambda's Node bootstrap derives from this memory size (MB). */
+  readonly lambdaMemoryMb?: number;
+}
+
+export interface SweepSample {
+  readonly durationMs: number;
+  readonly calls: number;
+  readonly callsByOperation: Readonly<Record<string, number>>;
+  readonly peakRssBytes: number;
+  readonly peakHeapUsedBytes: number;
+}
+
+export const concurrencyOf = (sweepCase: SweepCase): number =>
+  sweepCase.concurrency ?? DEFAULT_SWEEP_CONCURRENCY;
+
+/**
+ * V8 heap limits as Lambda's Node bootstrap derives them from AWS_LAMBDA_FUNCTION_MEMORY_SIZE: a new space of
+ * a tenth of the memory (its semi-spaces half of that) and the rest old space — 6 MB and 116 MB at 128 MB.
+ * The new-space tenth is in the nodejs20.x/24.x bootstrap; the split after it is lambci's replica of the
+ * runtime and unconfirmed for nodejs22.x. Without such limits V8 on a large machine collects lazily, and
+ * RSS says little about whether the work fits in the function's memory.
+ */
+export function lambdaHeapFlags(memoryMb: number): string[] {
+  const newSpace = Math.floor(memoryMb / 10);
+  return [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMb - newSpace}`];
+}
+
+export async function runSweep(
+  inventory: Inventory,
+  sweepCase: SweepCase,
+  latencyMs: number,
+): Promise<SweepSample> {
+  const server = await startFakeAws({ inventory, latencyMs });
+  const probe = createHeapProbe(
+    sweepCase.lambdaMemoryMb === undefined ? [] : lambdaHeapFlags(sweepCase.lambdaMemoryMb),
+  );
+  try {
+    const run = await invokeBundle(
+      server,
+      [scheduledEvent({ ruleParameters: inventory.ruleParameters ?? {} })],
+      {
+        env: {
+          ...probe.env,
+          ...(sweepCase.concurrency !== undefined && { SWEEP_CONCURRENCY: String(sweepCase.concurrency) }),
+        },
+      },
+    );
+    const [result] = run.results;
+    if (!result?.ok) {
+      throw new Error(
+        `sweep of ${sweepCase.notebooks} notebooks failed: ${result?.error?.name}: ${result?.error?.message}`,
+      );
+    }
+    return {
+      durationMs: result.durationMs,
+      calls: server.requests.count(),
+      callsByOperation: server.requests.countsByOperation(),
+      peakRssBytes: run.peakRssBytes,
+      peakHeapUsedBytes: probe.peakHeapUsedBytes(),
+    };
+  } finally {
+    probe.dispose();
+    await server.close();
+  }
+}

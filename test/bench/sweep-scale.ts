@@ -1,0 +1,258 @@
+/**
+ * Periodic sweep scale: synthetic accounts of growing size against the fake endpoint with a fixed latency
+ * per call, at the bundle's default concurrency, sequentially (SWEEP_CONCURRENCY=1, one notebook at a time
+ * as rdklib-style rules do) and at other concurrency levels. All cases of one size are interleaved.
+ */
+import { DEFAULT_SWEEP_CONCURRENCY } from '../../rule/sweep';
+import { createSyntheticAccount } from '../fake-aws/index';
+import { heading, mib, milliseconds, spread, table, times } from './format';
+import { interleave, samplesOf } from './interleave';
+import { ratio, type Summary, summarize } from './statistics';
+import { concurrencyOf, runSweep, type SweepCase, type SweepSample } from './sweep-run';
+
+export interface SweepPlan {
+  /** Added to every call by the fake endpoint. */
+  readonly latencyMs: number;
+  /** Runs of every case (interleaved with the other cases of the same size). */
+  readonly rounds: number;
+  /** Sizes measured at the default concurrency. */
+  readonly sizes: readonly number[];
+  /** Sizes also measured sequentially. */
+  readonly sequentialSizes: readonly number[];
+  /** Concurrency levels compared at one size. */
+  readonly concurrency: { readonly notebooks: number; readonly levels: readonly number[] };
+  /** One size also run with the heap limits Lambda sets for this memory size. */
+  readonly lambdaMemory?: { readonly notebooks: number; readonly memoryMb: number };
+}
+
+export const FULL_SWEEP_PLAN: SweepPlan = {
+  latencyMs: 20,
+  rounds: 3,
+  sizes: [100, 1_000, 10_000],
+  sequentialSizes: [100, 1_000],
+  concurrency: { notebooks: 1_000, levels: [1, 4, 16, 32, 64] },
+  lambdaMemory: { notebooks: 10_000, memoryMb: 128 },
+};
+
+export interface SweepFigures {
+  readonly sweepCase: SweepCase;
+  readonly samples: readonly SweepSample[];
+  readonly durationMs: Summary;
+  readonly calls: Summary;
+  readonly peakRssBytes: Summary;
+  readonly peakHeapUsedBytes: Summary;
+}
+
+export interface SweepResult {
+  readonly plan: SweepPlan;
+  readonly figures: readonly SweepFigures[];
+}
+
+/** The cases of each size, without duplicates (level 16 is the default case; level 1 is sequential). */
+export function casesBySize(plan: SweepPlan): Map<number, SweepCase[]> {
+  const bySize = new Map<number, SweepCase[]>();
+  const add = (sweepCase: SweepCase) => {
+    const cases = bySize.get(sweepCase.notebooks) ?? [];
+    if (!cases.some((existing) => sameCase(existing, sweepCase))) cases.push(sweepCase);
+    bySize.set(sweepCase.notebooks, cases);
+  };
+  for (const notebooks of plan.sizes) add({ notebooks });
+  for (const notebooks of plan.sequentialSizes) add({ notebooks, concurrency: 1 });
+  for (const level of plan.concurrency.levels) add(withConcurrency(plan.concurrency.notebooks, level));
+  if (plan.lambdaMemory)
+    add({ notebooks: plan.lambdaMemory.notebooks, lambdaMemoryMb: plan.lambdaMemory.memoryMb });
+  return bySize;
+}
+
+function withConcurrency(notebooks: number, level: number): SweepCase {
+  return level === DEFAULT_SWEEP_CONCURRENCY ? { notebooks } : { notebooks, concurrency: level };
+}
+
+function sameCase(a: SweepCase, b: SweepCase): boolean {
+  return (
+    a.notebooks === b.notebooks &&
+    concurrencyOf(a) === concurrencyOf(b) &&
+    a.lambdaMemoryMb === b.lambdaMemoryMb
+  );
+}
+
+export async function measureSweepScale(
+  plan: SweepPlan,
+  onProgress: (message: string) => void = () => {},
+): Promise<SweepResult> {
+  const figures: SweepFigures[] = [];
+  for (const [notebooks, cases] of casesBySize(plan)) {
+    const inventory = createSyntheticAccount({ notebooks });
+    const samples = await interleave(cases, plan.rounds, async (sweepCase, round) => {
+      const sample = await runSweep(inventory, sweepCase, plan.latencyMs);
+      onProgress(`${describeCase(sweepCase)}, round ${round + 1}: ${milliseconds(sample.durationMs)}`);
+      return sample;
+    });
+    for (const sweepCase of cases) {
+      const runs = samplesOf(samples, sweepCase);
+      figures.push({
+        sweepCase,
+        samples: runs,
+        durationMs: summarize(runs.map((run) => run.durationMs)),
+        calls: summarize(runs.map((run) => run.calls)),
+        peakRssBytes: summarize(runs.map((run) => run.peakRssBytes)),
+        peakHeapUsedBytes: summarize(runs.map((run) => run.peakHeapUsedBytes)),
+      });
+    }
+  }
+  return { plan, figures };
+}
+
+export function describeCase(sweepCase: SweepCase): string {
+  const concurrency = concurrencyOf(sweepCase);
+  return [
+    `${sweepCase.notebooks} notebooks`,
+    concurrency === 1 ? 'sequential' : `concurrency ${concurrency}`,
+    ...(sweepCase.lambdaMemoryMb ? [`Lambda ${sweepCase.lambdaMemoryMb} MB heap limits`] : []),
+  ].join(', ');
+}
+
+export function figuresFor(result: SweepResult, wanted: SweepCase): SweepFigures {
+  const found = result.figures.find((figures) => sameCase(figures.sweepCase, wanted));
+  if (!found) throw new Error(`not measured: ${describeCase(wanted)}`);
+  return found;
+}
+
+/** The default concurrency's speed-up over the sequential sweep at one size (ratio of median wall times). */
+export function speedUpOverSequential(result: SweepResult, notebooks: number): number {
+  return ratio(
+    figuresFor(result, { notebooks, concurrency: 1 }).durationMs,
+    figuresFor(result, { notebooks }).durationMs,
+  );
+}
+
+export interface CallGrowth {
+  readonly notebooks: number;
+  readonly calls: number;
+  readonly callsPerNotebook: number;
+  /** Extra calls per extra notebook since the previous size (undefined for the first). */
+  readonly marginalCallsPerNotebook?: number;
+}
+
+/** Calls at the default concurrency per size: linear growth shows as a constant marginal cost. */
+export function callGrowth(result: SweepResult): CallGrowth[] {
+  const sizes = [...result.plan.sizes].sort((a, b) => a - b);
+  return sizes.map((notebooks, index) => {
+    const calls = figuresFor(result, { notebooks }).calls.median;
+    const previous = sizes[index - 1];
+    const previousCalls =
+      previous === undefined ? undefined : figuresFor(result, { notebooks: previous }).calls.median;
+    return {
+      notebooks,
+      calls,
+      callsPerNotebook: calls / notebooks,
+      ...(previous !== undefined &&
+        previousCalls !== undefined && {
+          marginalCallsPerNotebook: (calls - previousCalls) / (notebooks - previous),
+        }),
+    };
+  });
+}
+
+export function reportSweepScale(result: SweepResult): string {
+  const { plan } = result;
+  const growth = callGrowth(result);
+  const defaultConcurrency = DEFAULT_SWEEP_CONCURRENCY;
+  const memory = (figures: SweepFigures) =>
+    `${mib(figures.peakRssBytes.median)} [max ${mib(figures.peakRssBytes.max)}]`;
+  const heap = (figures: SweepFigures) => mib(figures.peakHeapUsedBytes.median);
+
+  const scaleRows = growth.map((row) => {
+    const figures = figuresFor(result, { notebooks: row.notebooks });
+    return [
+      String(row.notebooks),
+      spread(figures.durationMs),
+      String(row.calls),
+      row.callsPerNotebook.toFixed(3),
+      row.marginalCallsPerNotebook === undefined ? '–' : row.marginalCallsPerNotebook.toFixed(3),
+      memory(figures),
+      heap(figures),
+    ];
+  });
+  const sequentialRows = plan.sequentialSizes.map((notebooks) => {
+    const sequential = figuresFor(result, { notebooks, concurrency: 1 });
+    const concurrent = figuresFor(result, { notebooks });
+    return [
+      String(notebooks),
+      spread(sequential.durationMs),
+      spread(concurrent.durationMs),
+      times(speedUpOverSequential(result, notebooks)),
+      String(sequential.calls.median),
+      String(concurrent.calls.median),
+    ];
+  });
+  const { notebooks: levelSize, levels } = plan.concurrency;
+  const slowest = figuresFor(result, withConcurrency(levelSize, Math.min(...levels)));
+  const levelRows = levels.map((level) => {
+    const figures = figuresFor(result, withConcurrency(levelSize, level));
+    return [
+      `${level}${level === defaultConcurrency ? ' (default)' : ''}`,
+      spread(figures.durationMs),
+      times(ratio(slowest.durationMs, figures.durationMs)),
+      String(figures.calls.median),
+      memory(figures),
+    ];
+  });
+  const lambda = plan.lambdaMemory;
+  const lambdaRows = lambda
+    ? [{ notebooks: lambda.notebooks }, { notebooks: lambda.notebooks, lambdaMemoryMb: lambda.memoryMb }].map(
+        (sweepCase) => {
+          const figures = figuresFor(result, sweepCase);
+          return [
+            sweepCase.lambdaMemoryMb ? `Lambda ${sweepCase.lambdaMemoryMb} MB heap flags` : 'Node defaults',
+            memory(figures),
+            heap(figures),
+            spread(figures.durationMs),
+          ];
+        },
+      )
+    : [];
+
+  return [
+    heading(`Periodic sweep scale: synthetic accounts, ${plan.latencyMs} ms added to every call`),
+    `${plan.rounds} runs per case, cases of one size interleaved; wall time = the handler's duration in the child`,
+    '(init excluded, see cold start); median [min–max]. Peak RSS of the child (sampled every 5 ms); heap = peak V8 heapUsed.',
+    '',
+    `At the default concurrency (${defaultConcurrency}):`,
+    table(
+      [
+        'notebooks',
+        'wall time',
+        'calls',
+        'calls/notebook',
+        'marginal calls/notebook',
+        'peak RSS',
+        'peak heap',
+      ],
+      scaleRows,
+    ),
+    '',
+    `Against a sequential sweep (SWEEP_CONCURRENCY=1), same run (not at ${Math.max(...plan.sizes)}: minutes):`,
+    table(
+      [
+        'notebooks',
+        'sequential',
+        `concurrency ${defaultConcurrency}`,
+        'speed-up',
+        'calls seq.',
+        'calls conc.',
+      ],
+      sequentialRows,
+    ),
+    '',
+    `Effect of SWEEP_CONCURRENCY at ${levelSize} notebooks:`,
+    table(['concurrency', 'wall time', `speed-up vs ${Math.min(...levels)}`, 'calls', 'peak RSS'], levelRows),
+    ...(lambda
+      ? [
+          '',
+          `Memory at ${lambda.notebooks} notebooks: Node's default heap sizing vs the flags Lambda's bootstrap sets for ${lambda.memoryMb} MB:`,
+          table(['child runs with', 'peak RSS', 'peak heap', 'wall time'], lambdaRows),
+        ]
+      : []),
+  ].join('\n');
+}
