@@ -47,6 +47,7 @@ export async function measureChangeEvents(
   cases: readonly ChangeEventCase[] = EXAMPLE_CASES,
   inventory: Inventory = loadExampleAccount(),
 ): Promise<ChangeEventFigures[]> {
+  assertWarmCasesReuseNetwork(cases, inventory);
   const events = cases.map((entry) => changeEventFor(inventory, entry.notebook));
   const server = await startFakeAws({ inventory });
   try {
@@ -77,6 +78,20 @@ export async function measureChangeEvents(
   } finally {
     await server.close();
   }
+}
+
+/** A "warm" case only shows the cache if an earlier event needed the same subnet and security groups. */
+function assertWarmCasesReuseNetwork(cases: readonly ChangeEventCase[], inventory: Inventory): void {
+  const network = (name: string) => {
+    const notebook = inventory.notebooks.find((candidate) => candidate.NotebookInstanceName === name);
+    return JSON.stringify([notebook?.SubnetId, [...(notebook?.SecurityGroups ?? [])].sort()]);
+  };
+  cases.forEach((entry, index) => {
+    if (entry.target !== 'warm') return;
+    const earlier = cases.slice(0, index).map((previous) => network(previous.notebook));
+    if (!earlier.includes(network(entry.notebook)))
+      throw new Error(`warm case ${entry.notebook} shares no subnet and groups with an earlier event`);
+  });
 }
 
 /** A ConfigurationItemChangeNotification for one notebook of the account, as Config would send it. */

@@ -25,7 +25,7 @@ export const OURS: BundleVariant = {
 };
 export const ESBUILD_DEFAULT: BundleVariant = {
   id: 'esbuild-default',
-  description: 'mainFields unset (esbuild picks the SDK’s CommonJS builds)',
+  description: 'mainFields unset: the SDK’s CommonJS builds (the plugin then matches nothing)',
   overrides: { mainFields: undefined },
 };
 export const SDK_EXTERNAL: BundleVariant = {
@@ -143,7 +143,10 @@ export function reportColdStart(result: ColdStartResult): string {
     `${runs} loads per variant, interleaved, after one discarded warm-up round; median [min–max].`,
     shipped,
     '',
-    table(['bundle', 'size', 'require() median [min–max]', 'vs ours', 'RSS after load', 'built with'], rows),
+    table(
+      ['bundle', 'size', 'require() median [min–max]', 'load ÷ ours', 'RSS after load', 'built with'],
+      rows,
+    ),
     `(Node with nothing loaded: RSS ${mib(result.baselineRssBytes.median)})`,
     '',
     `ours loads ${times(ratios.versusDefault)} faster than the esbuild default (size ${times(ratios.sizeVersusDefault)} smaller)`,
