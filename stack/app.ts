@@ -1,6 +1,7 @@
 /**
  * The `cdk` entry (cdk.json): settings from CDK context (the construct's prop names), one stack, cdk-nag's
- * AwsSolutions checks on every synth, and dist/conformance-pack.yaml written next to cdk.out.
+ * AwsSolutions checks on every synth, and dist/conformance-pack.yaml and dist/guardrails/ written next to
+ * cdk.out.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,9 +9,11 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { NotebookVpcGuard } from './construct';
 import { propsFromContext } from './context';
+import { writeGuardrails } from './guardrails/index';
 
 export const DIST_DIRECTORY = join(import.meta.dirname, '..', 'dist');
 export const CONFORMANCE_PACK_FILE = join(DIST_DIRECTORY, 'conformance-pack.yaml');
+export const GUARDRAILS_DIRECTORY = join(DIST_DIRECTORY, 'guardrails');
 export const DEFAULT_STACK_NAME = 'SageMakerNotebookVpcGuard';
 
 export function createApp(app: App = new App()): { app: App; stack: Stack; guard: NotebookVpcGuard } {
@@ -30,4 +33,5 @@ if (process.argv[1] === import.meta.filename) {
   const { guard } = createApp();
   mkdirSync(DIST_DIRECTORY, { recursive: true });
   writeFileSync(CONFORMANCE_PACK_FILE, guard.conformancePack.yaml);
+  writeGuardrails(GUARDRAILS_DIRECTORY, guard.settings.guardrails.settings);
 }

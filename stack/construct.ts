@@ -6,10 +6,13 @@
 
 import type { App } from 'aws-cdk-lib';
 import { Aws, CfnOutput, type IPolicyValidationPlugin } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { allowConfigToInvoke } from './config-invoke';
 import { StandaloneConfigRule } from './config-rule';
 import { type ConformancePack, conformancePack } from './conformance-pack';
+import type { Guardrails } from './guardrail-settings';
+import { NotebookGuardrails } from './guardrails/index';
 import { memberRoleName } from './member-account';
 import { OrganizationDeployment } from './organization';
 import { PackDeployment } from './pack-deployment';
@@ -33,6 +36,8 @@ export class NotebookVpcGuard extends Construct {
   readonly packDeployment?: PackDeployment;
   readonly securityHubAction?: SecurityHubAction;
   readonly organization?: OrganizationDeployment;
+  /** Deployed only when asked (guardrailManagedPolicy, guardrailScpTargetIds). */
+  readonly guardrails?: NotebookGuardrails;
 
   constructor(scope: Construct, id: string, props: NotebookVpcGuardConstructProps = {}) {
     super(scope, id);
@@ -51,6 +56,7 @@ export class NotebookVpcGuard extends Construct {
     const fn = this.ruleFunction.function;
     this.conformancePack = conformancePack(settings, 'always');
     this.output('RuleFunctionName', fn.functionName, 'The rule Lambda');
+    this.guardrails = deployGuardrails(this, settings.guardrails);
 
     if (organization) {
       this.organization = new OrganizationDeployment(this, 'Organization', {
@@ -112,4 +118,21 @@ export class NotebookVpcGuard extends Construct {
   private output(id: string, value: string, description: string): void {
     new CfnOutput(this, id, { value, description });
   }
+}
+
+/** The guardrail managed policy (single account) or SCP (organization), when the settings ask for one. */
+function deployGuardrails(scope: Construct, guardrails: Guardrails): NotebookGuardrails | undefined {
+  const { managedPolicy, scpTargetIds } = guardrails;
+  if (!managedPolicy && !scpTargetIds) return undefined;
+  return new NotebookGuardrails(scope, 'Guardrails', {
+    settings: guardrails.settings,
+    ...(managedPolicy && {
+      managedPolicy: {
+        roles: managedPolicy.roleNames.map((name) =>
+          iam.Role.fromRoleName(scope, `GuardrailRole${name}`, name),
+        ),
+      },
+    }),
+    ...(scpTargetIds && { serviceControlPolicy: { targetIds: scpTargetIds } }),
+  });
 }

@@ -42,6 +42,11 @@ export function propsFromContext(node: Pick<Node, 'tryGetContext'>): NotebookVpc
     securityHubAction: flag('securityHubAction'),
     logRetentionDays: count('logRetentionDays'),
     organization: organization(read('organization')),
+    guardrailApprovedVpcSubnetIds: list('guardrailApprovedVpcSubnetIds'),
+    guardrailApprovedSecurityGroupIds: list('guardrailApprovedSecurityGroupIds'),
+    guardrailManagedPolicy: flag('guardrailManagedPolicy'),
+    guardrailManagedPolicyRoles: list('guardrailManagedPolicyRoles'),
+    guardrailScpTargetIds: list('guardrailScpTargetIds'),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   toInputParameters,
   toRuleParameters,
 } from '../rule/parameters';
+import { type Guardrails, resolveGuardrails } from './guardrail-settings';
 import {
   type OrganizationProps,
   type OrganizationSettings,
@@ -81,6 +82,16 @@ export interface NotebookVpcGuardProps {
   readonly logRetentionDays?: number;
   /** Required when `deployment` is `organization`. */
   readonly organization?: OrganizationProps;
+  /** Guardrails: the subnets of `ruleParameters.vpcIds` (no IAM condition key carries the VPC). */
+  readonly guardrailApprovedVpcSubnetIds?: readonly string[];
+  /** Guardrails only: the security groups notebooks may use (the remediation target's are always approved). */
+  readonly guardrailApprovedSecurityGroupIds?: readonly string[];
+  /** Single account: deploy the guardrail IAM managed policy. Default false. */
+  readonly guardrailManagedPolicy?: boolean;
+  /** Roles (names) to attach the guardrail managed policy to; it can also be attached later. */
+  readonly guardrailManagedPolicyRoles?: readonly string[];
+  /** Organization mode: deploy the guardrail SCP attached to these roots, OUs or accounts. Default: none. */
+  readonly guardrailScpTargetIds?: readonly string[];
 }
 
 export type BackupBucketChoice =
@@ -102,6 +113,7 @@ export interface GuardSettings {
   readonly securityHubAction: boolean;
   readonly logRetentionDays: number;
   readonly organization?: OrganizationSettings;
+  readonly guardrails: Guardrails;
 }
 
 export const DEFAULT_RULE_NAME = 'sagemaker-notebook-vpc-guard';
@@ -151,6 +163,7 @@ export function resolveSettings(props: NotebookVpcGuardProps = {}): GuardSetting
     securityHubAction: resolveSecurityHubAction(props.securityHubAction, remediationTarget, deployment),
     logRetentionDays: checkOneOf('logRetentionDays', props.logRetentionDays ?? 365, LOG_RETENTION_DAYS),
     ...(organization && { organization }),
+    guardrails: resolveGuardrails(props, ruleParameters, remediationTarget, deployment),
   };
 }
 

@@ -38,6 +38,7 @@ describe('defaults', () => {
       deployment: 'config-rule',
       securityHubAction: false,
       logRetentionDays: 365,
+      guardrails: { settings: { rule: DEFAULT_PARAMETERS } },
     });
   });
 

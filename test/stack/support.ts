@@ -46,6 +46,19 @@ export const MODES = {
       memberAccountIds: ['111122223333', '444455556666'],
     },
   },
+  /** Guardrails deployed: the managed policy attached to a role (single account)… */
+  guardrailsSingleAccount: {
+    ...TARGET,
+    ruleParameters: { subnetIds: [SUBNET] },
+    guardrailManagedPolicy: true,
+    guardrailManagedPolicyRoles: ['DataScientist'],
+  },
+  /** …and the SCP attached to an OU (organization). */
+  guardrailsOrganization: {
+    deployment: 'organization',
+    organization: { organizationId: ORGANIZATION_ID, targetOrganizationalUnitIds: [ROOT_OU] },
+    guardrailScpTargetIds: ['ou-a1b2-c3d4e5f6'],
+  },
 } as const satisfies Record<string, NotebookVpcGuardProps>;
 
 export interface Synthesized {

@@ -1,6 +1,6 @@
 /**
  * `cdk synth` as `npm run synth` runs it: offline, no Docker, no context at all. The deployed Lambda code
- * is byte-identical to the build's dist/rule/index.js, and dist/conformance-pack.yaml is written.
+ * is byte-identical to the build's dist/rule/index.js; dist/conformance-pack.yaml and the guardrails are written.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRule } from '../../rule/build';
-import { CONFORMANCE_PACK_FILE, createApp, DEFAULT_STACK_NAME } from '../../stack/app';
+import { CONFORMANCE_PACK_FILE, createApp, DEFAULT_STACK_NAME, GUARDRAILS_DIRECTORY } from '../../stack/app';
+import { guardrailPolicies } from '../../stack/guardrails';
 import { onlyResource, type TemplateJson } from './support';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -42,6 +43,15 @@ describe('cdk synth with no context', () => {
   it('writes dist/conformance-pack.yaml for these settings', () => {
     const { guard } = createApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }));
     expect(readFileSync(CONFORMANCE_PACK_FILE, 'utf8')).toBe(guard.conformancePack.yaml);
+  });
+
+  it('writes the guardrails (dist/guardrails/scp.json and iam-policy.json) for these settings', () => {
+    const { guard } = createApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }));
+    const policies = guardrailPolicies(guard.settings.guardrails.settings);
+    const written = (file: string) =>
+      JSON.parse(readFileSync(join(GUARDRAILS_DIRECTORY, file), 'utf8')) as unknown;
+    expect(written('scp.json')).toEqual(policies.scp);
+    expect(written('iam-policy.json')).toEqual(policies.iamPolicy);
   });
 
   it('passes the CloudFormation validation and cdk-nag (the report has no findings)', () => {
