@@ -145,6 +145,12 @@ describe('member account template', () => {
     'AWS::IAM::Role',
   );
 
+  it('names its role exactly as the Lambda builds the member role ARN', () => {
+    expect(memberRole.RoleName).toEqual(
+      (fn.Environment as { Variables: Record<string, unknown> }).Variables.MEMBER_ACCOUNT_ROLE_NAME,
+    );
+  });
+
   it('has the role the Lambda assumes, trusted for the Lambda role of the admin account only', () => {
     expect(memberRole.RoleName).toEqual({
       'Fn::Join': ['', ['SageMakerNotebookVpcGuardMember-', { Ref: 'AWS::Region' }]],
