@@ -1,6 +1,7 @@
 /**
  * One periodic sweep: the built bundle in a fresh child process against the fake endpoint with a fixed
- * latency per call, measured for wall time (the handler's own duration), calls and peak memory.
+ * latency per call, logging as deployed, measured for wall time (the handler's own duration), calls and
+ * peak memory.
  */
 import type { Inventory } from '../../rule/offline/index';
 import { DEFAULT_SWEEP_CONCURRENCY } from '../../rule/sweep';
@@ -55,6 +56,8 @@ export async function runSweep(
       [scheduledEvent({ ruleParameters: inventory.ruleParameters ?? {} })],
       {
         env: {
+          // As deployed (Powertools' default level): a log line per evaluation costs memory (~10 MiB at 10,000).
+          POWERTOOLS_LOG_LEVEL: 'INFO',
           ...probe.env,
           ...(sweepCase.concurrency !== undefined && { SWEEP_CONCURRENCY: String(sweepCase.concurrency) }),
         },

@@ -216,7 +216,8 @@ export function reportSweepScale(result: SweepResult): string {
   return [
     heading(`Periodic sweep scale: synthetic accounts, ${plan.latencyMs} ms added to every call`),
     `${plan.rounds} runs per case, cases of one size interleaved; wall time = the handler's duration in the child`,
-    '(init excluded, see cold start); median [min–max]. Peak RSS of the child (sampled every 5 ms); heap = peak V8 heapUsed.',
+    '(init excluded, see cold start); median [min–max]. Logs at INFO, as deployed. Peak RSS of the child (sampled',
+    'every 5 ms); heap = peak V8 heapUsed (live objects and garbage not yet collected).',
     '',
     `At the default concurrency (${defaultConcurrency}):`,
     table(
