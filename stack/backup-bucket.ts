@@ -46,7 +46,7 @@ export class BackupBucket extends Construct {
       ],
     });
     // Same-account roles need no identity policy when the bucket policy names them (by ARN pattern).
-    const scope_: ResourceScope = {
+    const arns: ResourceScope = {
       partition: Aws.PARTITION,
       region: Aws.REGION,
       account: Aws.ACCOUNT_ID,
@@ -66,7 +66,7 @@ export class BackupBucket extends Construct {
           sid: kind === 'backup-bucket' ? 'NotebookRolesListBackups' : 'NotebookRolesReadWriteBackups',
           principals: [new iam.AnyPrincipal()],
           actions,
-          resources: [...resourceArns(kind, scope_)],
+          resources: [...resourceArns(kind, arns)],
           conditions:
             kind === 'backup-bucket'
               ? { ...principalIs, StringLike: { 's3:prefix': [`${props.prefix}/*`] } }

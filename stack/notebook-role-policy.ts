@@ -5,11 +5,11 @@
  * own. Attach it to notebook roles that lack these permissions (a bucket the stack creates already grants
  * the S3 part through its bucket policy).
  */
-import { Aws, Validations } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { NOTEBOOK_ROLE_PERMISSIONS } from '../remediation/index';
-import { permissionStatements } from './permissions';
+import { acknowledgeWildcards, permissionStatements } from './permissions';
 
 export interface NotebookRolePolicyProps {
   readonly bucketName: string;
@@ -21,23 +21,19 @@ export class NotebookRolePolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: NotebookRolePolicyProps) {
     super(scope, id);
+    const statements = permissionStatements(NOTEBOOK_ROLE_PERMISSIONS, {
+      partition: Aws.PARTITION,
+      region: Aws.REGION,
+      account: Aws.ACCOUNT_ID,
+      bucket: props.bucketName,
+      prefix: props.prefix,
+    });
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       description:
         'sagemaker-notebook-vpc-guard: what a notebook execution role needs for backup, restore and VPC',
       // The KMS entries apply to an SSE-KMS bucket key only; the stack's bucket uses SSE-S3, so none are granted.
-      statements: permissionStatements(NOTEBOOK_ROLE_PERMISSIONS, {
-        partition: Aws.PARTITION,
-        region: Aws.REGION,
-        account: Aws.ACCOUNT_ID,
-        bucket: props.bucketName,
-        prefix: props.prefix,
-      }),
+      statements,
     });
-    Validations.of(this.policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'SageMaker creates and deletes the network interfaces of a VPC notebook with its execution role; the ' +
-        'ec2:Describe* actions have no resource-level permissions and the interfaces do not exist beforehand.',
-    });
+    acknowledgeWildcards(this.policy, statements);
   }
 }

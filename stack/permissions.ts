@@ -1,10 +1,19 @@
 /**
  * IAM statements from the runbook's typed permission lists (remediation/iam.ts): one statement per resource
- * kind, with the kind's ARNs in the account the stack is deployed to.
+ * kind, with the kind's ARNs in the account the stack is deployed to, and the cdk-nag acknowledgement of
+ * each wildcard ARN derived from the very ARN granted, with the kind's reason.
  */
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { type Permission, type ResourceKind, type ResourceScope, resourceArns } from '../remediation/index';
+import type { IConstruct } from 'constructs';
+import {
+  type Permission,
+  type ResourceKind,
+  type ResourceScope,
+  resourceArns,
+  TEMPORARY_CONFIG_PREFIX,
+} from '../remediation/index';
+import { nagValue } from './nag';
 
 /** Role names (with path) become ARNs in the account the stack is deployed to. */
 export function notebookRoleArns(roles: readonly string[]): readonly string[] {
@@ -22,6 +31,24 @@ const STATEMENT_IDS: Readonly<Record<ResourceKind, string>> = {
   'notebook-role': 'PassAllowedNotebookRoles',
   'notebook-kms-key': 'NotebookVolumeKeys',
   any: 'NoResourceLevelPermissions',
+};
+
+/** Why a kind's ARNs hold a wildcard (cdk-nag IAM5). */
+const WILDCARD_REASONS: Readonly<Record<ResourceKind, string>> = {
+  'notebook-instance':
+    'The runbook acts on whichever notebook Config or Security Hub names: notebook instances of this account and region.',
+  'lifecycle-config':
+    "Describe only: the runbook reads the notebook's own lifecycle configuration, whatever its name, to put it back.",
+  'temporary-lifecycle-config': `Create, update and delete only the runbook's own temporary configurations, named ${TEMPORARY_CONFIG_PREFIX}<...>.`,
+  'backup-bucket': 'The backup bucket itself.',
+  'backup-objects':
+    'Backups are objects under <prefix>/<notebook>/<execution id>/: only the backup prefix is granted.',
+  'notebook-role':
+    'iam:PassRole only to SageMaker (iam:PassedToService), for the notebook execution roles the deployer allowed by pattern.',
+  'notebook-kms-key': 'The KMS keys the deployer named.',
+  any:
+    'These actions have no resource-level permissions (describe and list calls), or act on network interfaces that ' +
+    'SageMaker creates for a VPC notebook and that do not exist beforehand.',
 };
 
 /** One statement per resource kind; kinds without resources in this deployment grant nothing. */
@@ -47,4 +74,25 @@ export function permissionStatements(
       }),
     ];
   });
+}
+
+/** Acknowledges, on `construct`, each wildcard ARN of the statements with its kind's reason. */
+export function acknowledgeWildcards(
+  construct: IConstruct,
+  statements: readonly iam.PolicyStatement[],
+): void {
+  for (const statement of statements) {
+    const kind = (Object.keys(STATEMENT_IDS) as ResourceKind[]).find(
+      (key) => STATEMENT_IDS[key] === statement.sid,
+    );
+    if (!kind) throw new Error(`Statement ${statement.sid} was not made by permissionStatements`);
+    for (const resource of statement.resources.map((arn) => nagValue(construct, arn))) {
+      if (resource.includes('*')) {
+        Validations.of(construct).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${resource}]`,
+          reason: WILDCARD_REASONS[kind],
+        });
+      }
+    }
+  }
 }

@@ -3,12 +3,10 @@
  * document, its automation role and the managed policy for notebook roles. Deployed in the stack's account
  * (single account) and by the StackSet in every member account (organization mode).
  */
-import { Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
 import type { RemediationBindings } from './config-resources';
-import { nagValue } from './nag';
 import { NotebookRolePolicy } from './notebook-role-policy';
 import { RemediationRunbook } from './runbook';
 import type { GuardSettings } from './settings';
@@ -48,14 +46,6 @@ export class RemediationKit extends Construct {
         bucketName: this.backupBucketName,
         prefix: settings.backupPrefix,
       }).policy;
-      const objects = `Resource::arn:<AWS::Partition>:s3:::${nagValue(this, this.backupBucketName)}/${settings.backupPrefix}/*`;
-      for (const grantee of [this.runbook.automationRole, this.notebookRolePolicy]) {
-        Validations.of(grantee).acknowledge({
-          id: `AwsSolutions-IAM5[${objects}]`,
-          reason:
-            'Backups are objects under <prefix>/<notebook>/<execution id>/: only the backup prefix is granted.',
-        });
-      }
     }
   }
 

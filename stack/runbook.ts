@@ -3,12 +3,12 @@
  * are generated from the runbook's own permission list (remediation/iam.ts, derived from the document's
  * steps), so the role cannot drift from what the document calls.
  */
-import { Aws, Validations } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { AUTOMATION_ROLE_PERMISSIONS, type ResourceScope, RUNBOOK } from '../remediation/index';
-import { notebookRoleArns, permissionStatements } from './permissions';
+import { acknowledgeWildcards, notebookRoleArns, permissionStatements } from './permissions';
 import type { GuardSettings } from './settings';
 
 export interface RemediationRunbookProps {
@@ -38,7 +38,7 @@ export class RemediationRunbook extends Construct {
         },
       }),
     });
-    const scope_: ResourceScope = {
+    const arns: ResourceScope = {
       partition: Aws.PARTITION,
       region: Aws.REGION,
       account: Aws.ACCOUNT_ID,
@@ -47,44 +47,12 @@ export class RemediationRunbook extends Construct {
       kmsKeyArns: props.settings.notebookKmsKeyArns,
       ...(props.backupBucketName !== undefined && { bucket: props.backupBucketName }),
     };
-    for (const statement of permissionStatements(AUTOMATION_ROLE_PERMISSIONS, scope_)) {
-      this.automationRole.addToPrincipalPolicy(statement);
-    }
-    acknowledgeWildcards(this.automationRole, props.settings);
+    const statements = permissionStatements(AUTOMATION_ROLE_PERMISSIONS, arns);
+    for (const statement of statements) this.automationRole.addToPrincipalPolicy(statement);
+    acknowledgeWildcards(this.automationRole, statements);
   }
 
   get documentName(): string {
     return this.document.ref;
-  }
-}
-
-function acknowledgeWildcards(role: iam.Role, settings: GuardSettings): void {
-  const account = '<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>';
-  const reasons: [string, string][] = [
-    [
-      'Resource::*',
-      'ec2:DescribeSubnets, ec2:DescribeSecurityGroups and sagemaker:ListNotebookInstances have no resource-level permissions.',
-    ],
-    [
-      `Resource::arn:${account}:notebook-instance/*`,
-      'The runbook acts on whichever notebook Config or Security Hub names; scoped to notebook instances of this account and region.',
-    ],
-    [
-      `Resource::arn:${account}:notebook-instance-lifecycle-config/*`,
-      "Only Describe: the runbook reads the notebook's own lifecycle configuration, whatever its name, to restore it afterwards.",
-    ],
-    [
-      `Resource::arn:${account}:notebook-instance-lifecycle-config/vpc-guard-*`,
-      'Create, update and delete only the temporary lifecycle configurations the runbook itself names vpc-guard-<...>.',
-    ],
-  ];
-  for (const role_ of settings.allowedNotebookRoles.filter((name) => name.includes('*'))) {
-    reasons.push([
-      `Resource::${role_.startsWith('arn:') ? role_ : `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${role_}`}`,
-      'iam:PassRole to SageMaker only (iam:PassedToService), for the notebook execution roles the deployer allowed by name pattern.',
-    ]);
-  }
-  for (const [finding, reason] of reasons) {
-    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }
 }
