@@ -4,7 +4,7 @@
  */
 import { Aws, CfnResource } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import { toInputParameters } from '../rule/parameters';
 import { allowConfigToInvoke } from './config-invoke';
 import {
@@ -19,6 +19,8 @@ export interface StandaloneConfigRuleProps {
   readonly settings: GuardSettings;
   readonly ruleFunction: lambda.IFunction;
   readonly remediation: RemediationBindings;
+  /** What the runbook needs in place before Config may start it (the document, the role and its policy). */
+  readonly remediationDependsOn: IDependable;
 }
 
 export class StandaloneConfigRule extends Construct {
@@ -49,6 +51,8 @@ export class StandaloneConfigRule extends Construct {
         type: 'AWS::Config::RemediationConfiguration',
         properties: { ...remediation, ConfigRuleName: this.rule.ref },
       });
+      // Automatic remediation may start at once: not before the automation role's policy exists.
+      this.remediation.node.addDependency(props.remediationDependsOn);
     }
   }
 }

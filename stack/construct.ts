@@ -87,6 +87,7 @@ export class NotebookVpcGuard extends Construct {
         settings,
         ruleFunction: fn,
         remediation: kit.bindings,
+        remediationDependsOn: kit,
       });
       this.output('ConfigRuleName', this.configRule.rule.ref, 'The Config rule');
     }

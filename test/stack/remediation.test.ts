@@ -242,6 +242,13 @@ describe('remediation configuration', () => {
     });
   });
 
+  it('is created after the runbook and its role can act (automatic remediation may start at once)', () => {
+    const [remediationId] = onlyResource(automatic, 'AWS::Config::RemediationConfiguration');
+    const dependsOn = automatic.Resources[remediationId]?.DependsOn ?? [];
+    expect(dependsOn.some((id) => /AutomationRoleDefaultPolicy/.test(id))).toBe(true);
+    expect(dependsOn.some((id) => /RunbookDocument/.test(id))).toBe(true);
+  });
+
   it('is absent without a target', () => {
     expect(resourcesOfType(noTarget, 'AWS::Config::RemediationConfiguration')).toEqual([]);
   });
