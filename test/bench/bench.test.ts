@@ -15,6 +15,7 @@ import { ratio, summarize } from './statistics';
 import {
   callGrowth,
   casesBySize,
+  cpuBoundFloorMs,
   FULL_SWEEP_PLAN,
   figuresFor,
   measureSweepScale,
@@ -149,6 +150,7 @@ describe('sweep scale', () => {
       expect(figures.peakRssBytes.median).toBeGreaterThan(0);
       expect(figures.peakHeapUsedBytes.median).toBeGreaterThan(0);
       expect(figures.peakHeapUsedBytes.median).toBeLessThan(figures.peakRssBytes.median);
+      expect(figures.cpuMs.median).toBeGreaterThan(0);
     }
     expect(figuresFor(result, { notebooks: 10, concurrency: 4 }).samples).toHaveLength(1);
     expect(Number.isFinite(speedUpOverSequential(result, 10))).toBe(true);
@@ -157,6 +159,8 @@ describe('sweep scale', () => {
     expect(second?.marginalCallsPerNotebook).toBeGreaterThan(0);
     expect(sweepTargets(result)).toHaveLength(3);
     expect(reportSweepScale(result)).toContain('Effect of SWEEP_CONCURRENCY at 10 notebooks');
+    expect(cpuBoundFloorMs(128, 128)).toBe(1769);
+    expect(cpuBoundFloorMs(100, 4096)).toBe(100);
   });
 });
 

@@ -8,7 +8,7 @@ import { DEFAULT_SWEEP_CONCURRENCY } from '../../rule/sweep';
 import { startFakeAws } from '../fake-aws/index';
 import { invokeBundle } from '../fake-aws/invoke-bundle';
 import { scheduledEvent } from '../fixtures/events';
-import { createHeapProbe } from './heap-probe';
+import { createChildProbe } from './child-probe';
 
 export interface SweepCase {
   readonly notebooks: number;
@@ -24,6 +24,8 @@ export interface SweepSample {
   readonly callsByOperation: Readonly<Record<string, number>>;
   readonly peakRssBytes: number;
   readonly peakHeapUsedBytes: number;
+  /** CPU time of the child process (user + system, init included). */
+  readonly cpuMs: number;
 }
 
 export const concurrencyOf = (sweepCase: SweepCase): number =>
@@ -47,7 +49,7 @@ export async function runSweep(
   latencyMs: number,
 ): Promise<SweepSample> {
   const server = await startFakeAws({ inventory, latencyMs });
-  const probe = createHeapProbe(
+  const probe = createChildProbe(
     sweepCase.lambdaMemoryMb === undefined ? [] : lambdaHeapFlags(sweepCase.lambdaMemoryMb),
   );
   try {
@@ -74,7 +76,7 @@ export async function runSweep(
       calls: server.requests.count(),
       callsByOperation: server.requests.countsByOperation(),
       peakRssBytes: run.peakRssBytes,
-      peakHeapUsedBytes: probe.peakHeapUsedBytes(),
+      ...probe.read(),
     };
   } finally {
     probe.dispose();

@@ -41,6 +41,7 @@ export interface SweepFigures {
   readonly calls: Summary;
   readonly peakRssBytes: Summary;
   readonly peakHeapUsedBytes: Summary;
+  readonly cpuMs: Summary;
 }
 
 export interface SweepResult {
@@ -97,6 +98,7 @@ export async function measureSweepScale(
         calls: summarize(runs.map((run) => run.calls)),
         peakRssBytes: summarize(runs.map((run) => run.peakRssBytes)),
         peakHeapUsedBytes: summarize(runs.map((run) => run.peakHeapUsedBytes)),
+        cpuMs: summarize(runs.map((run) => run.cpuMs)),
       });
     }
   }
@@ -124,6 +126,14 @@ export function speedUpOverSequential(result: SweepResult, notebooks: number): n
     figuresFor(result, { notebooks, concurrency: 1 }).durationMs,
     figuresFor(result, { notebooks }).durationMs,
   );
+}
+
+/** Lambda gives a function one vCPU-second per second at 1,769 MB, proportionally less below. */
+export const LAMBDA_MB_PER_VCPU = 1769;
+
+/** The least wall time a function of this memory size needs for this much CPU time. */
+export function cpuBoundFloorMs(cpuMs: number, memoryMb: number): number {
+  return (cpuMs * LAMBDA_MB_PER_VCPU) / Math.min(memoryMb, LAMBDA_MB_PER_VCPU);
 }
 
 export interface CallGrowth {
@@ -172,6 +182,7 @@ export function reportSweepScale(result: SweepResult): string {
       row.marginalCallsPerNotebook === undefined ? '–' : row.marginalCallsPerNotebook.toFixed(3),
       memory(figures),
       heap(figures),
+      milliseconds(figures.cpuMs.median),
     ];
   });
   const sequentialRows = plan.sequentialSizes.map((notebooks) => {
@@ -208,6 +219,8 @@ export function reportSweepScale(result: SweepResult): string {
             memory(figures),
             heap(figures),
             spread(figures.durationMs),
+            milliseconds(figures.cpuMs.median),
+            milliseconds(cpuBoundFloorMs(figures.cpuMs.median, lambda.memoryMb)),
           ];
         },
       )
@@ -252,7 +265,18 @@ export function reportSweepScale(result: SweepResult): string {
       ? [
           '',
           `Memory at ${lambda.notebooks} notebooks: Node's default heap sizing vs the flags Lambda's bootstrap sets for ${lambda.memoryMb} MB:`,
-          table(['child runs with', 'peak RSS', 'peak heap', 'wall time'], lambdaRows),
+          table(
+            [
+              'child runs with',
+              'peak RSS',
+              'peak heap',
+              'wall time',
+              'child CPU',
+              `CPU-bound floor at ${lambda.memoryMb} MB`,
+            ],
+            lambdaRows,
+          ),
+          `(Lambda gives ${lambda.memoryMb} MB ${(lambda.memoryMb / LAMBDA_MB_PER_VCPU).toFixed(3)} of a vCPU: the child's CPU time ÷ that is the least wall time there.)`,
         ]
       : []),
   ].join('\n');
