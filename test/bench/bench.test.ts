@@ -67,6 +67,7 @@ describe('statistics and layout', () => {
         'default  7.3x faster',
       ].join('\n'),
     );
+    expect(() => table(['one'], [['a', 'b']])).toThrow(/2 cells for 1 columns/);
   });
 });
 

@@ -32,6 +32,9 @@ const NUMERIC = /^[\d.,]+(?: ?(?:ms|s|KiB|MiB|x))?(?: \[[^\]]*\]| \(1 run\))?$/;
 
 /** An aligned text table: figures right-aligned, text left-aligned. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const ragged = rows.find((row) => row.length !== headers.length);
+  if (ragged)
+    throw new Error(`a row has ${ragged.length} cells for ${headers.length} columns: ${ragged.join(' | ')}`);
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
   );

@@ -242,6 +242,7 @@ export function reportSweepScale(result: SweepResult): string {
         'marginal calls/notebook',
         'peak RSS',
         'peak heap',
+        'child CPU',
       ],
       scaleRows,
     ),
