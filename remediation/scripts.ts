@@ -4,7 +4,7 @@
  *  - inlines, in place of `from common import ...`, only the parts of scripts/common.py the script uses
  *    (top-level definitions and imports, followed transitively);
  *  - replaces each `NAME = None  # embed: hooks/x.sh` line with the hook's text;
- *  - drops docstrings and comment lines and halves the indentation (the sources keep their 4 spaces;
+ *  - drops docstrings and comment lines and indents one space per level (the sources keep their 4 spaces;
  *    Python only needs it consistent; tests run exactly the shipped strings).
  */
 import { readFileSync } from 'node:fs';
@@ -26,6 +26,8 @@ const SCRIPTS_DIRECTORY = new URL('./scripts/', import.meta.url);
 const COMMON_IMPORT = /^from common import (?:\([^)]*\)|[^\n]*)\n/m;
 const EMBED_LINE = /^([A-Z_]+) = None {2}# embed: ([\w./-]+)$/gm;
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+/** The sources indent 4 spaces a level, the shipped scripts 1 (any other indent would break a script its tests run). */
+const INDENT_WIDTH = 4;
 
 function readScriptFile(relativePath: string): string {
   return readFileSync(new URL(relativePath, SCRIPTS_DIRECTORY), 'utf8');
@@ -35,7 +37,7 @@ function stripPython(source: string): string {
   return source
     .replace(/^[ \t]*"""[\s\S]*?"""[ \t]*\n/gm, '')
     .replace(/^[ \t]*#.*\n/gm, '')
-    .replace(/^( +)/gm, (indent) => ' '.repeat(indent.length / 2))
+    .replace(/^( +)/gm, (indent) => ' '.repeat(indent.length / INDENT_WIDTH))
     .replace(/\n{2,}/g, '\n');
 }
 
