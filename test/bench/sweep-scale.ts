@@ -195,6 +195,8 @@ export function reportSweepScale(result: SweepResult): string {
       times(speedUpOverSequential(result, notebooks)),
       String(sequential.calls.median),
       String(concurrent.calls.median),
+      milliseconds(sequential.cpuMs.median),
+      milliseconds(concurrent.cpuMs.median),
     ];
   });
   const { notebooks: levelSize, levels } = plan.concurrency;
@@ -207,6 +209,7 @@ export function reportSweepScale(result: SweepResult): string {
       times(ratio(slowest.durationMs, figures.durationMs)),
       String(figures.calls.median),
       memory(figures),
+      milliseconds(figures.cpuMs.median),
     ];
   });
   const lambda = plan.lambdaMemory;
@@ -256,12 +259,17 @@ export function reportSweepScale(result: SweepResult): string {
         'speed-up',
         'calls seq.',
         'calls conc.',
+        'child CPU seq.',
+        'child CPU conc.',
       ],
       sequentialRows,
     ),
     '',
     `Effect of SWEEP_CONCURRENCY at ${levelSize} notebooks:`,
-    table(['concurrency', 'wall time', `speed-up vs ${Math.min(...levels)}`, 'calls', 'peak RSS'], levelRows),
+    table(
+      ['concurrency', 'wall time', `speed-up vs ${Math.min(...levels)}`, 'calls', 'peak RSS', 'child CPU'],
+      levelRows,
+    ),
     ...(lambda
       ? [
           '',
