@@ -12,6 +12,7 @@ import { table } from './format';
 import { interleave } from './interleave';
 import { measureRunbookHappyPath, PHASES, reportRunbook } from './runbook';
 import { ratio, summarize } from './statistics';
+import { reportSweepScale } from './sweep-report';
 import {
   callGrowth,
   casesBySize,
@@ -19,7 +20,6 @@ import {
   FULL_SWEEP_PLAN,
   figuresFor,
   measureSweepScale,
-  reportSweepScale,
   type SweepPlan,
   speedUpOverSequential,
 } from './sweep-scale';

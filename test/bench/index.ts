@@ -10,7 +10,8 @@ import { measureColdStart, reportColdStart } from './cold-start';
 import { milliseconds } from './format';
 import { describeMachine } from './machine';
 import { measureRunbookHappyPath, reportRunbook } from './runbook';
-import { FULL_SWEEP_PLAN, measureSweepScale, reportSweepScale } from './sweep-scale';
+import { reportSweepScale } from './sweep-report';
+import { FULL_SWEEP_PLAN, measureSweepScale } from './sweep-scale';
 import {
   changeEventTargets,
   coldStartTargets,
