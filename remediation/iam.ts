@@ -32,7 +32,8 @@ export interface ApiCall {
   readonly operation: string;
 }
 
-const CLIENT_CALL = /\b(sagemaker|s3|ec2)\.(?:get_paginator\(\s*"(\w+)"|(\w+)\()/g;
+// The shipped scripts single-quote their strings (scripts.ts); either quote is matched.
+const CLIENT_CALL = /\b(sagemaker|s3|ec2)\.(?:get_paginator\(\s*["'](\w+)["']|(\w+)\()/g;
 
 function pascalCase(snakeCase: string): string {
   return snakeCase

@@ -92,13 +92,8 @@ function commonFor(code: string): string {
     .join('\n');
 }
 
-export function embeddedScript(file: ScriptFile): string {
-  const source = stripPython(readScriptFile(`${file}.py`)).replace(
-    EMBED_LINE,
-    // JSON string literals are valid Python string literals.
-    (_line, variable: string, hookPath: string) =>
-      `${variable} = ${JSON.stringify(stripShell(readScriptFile(hookPath)))}`,
-  );
+/** `from common import ...` replaced by the parts of common.py the script uses. */
+function withCommon(source: string): string {
   if (!COMMON_IMPORT.test(source)) return source;
   const common = commonFor(source.replace(COMMON_IMPORT, ''));
   // An import the inlined part of common already made is not repeated.
@@ -108,4 +103,50 @@ export function embeddedScript(file: ScriptFile): string {
     .filter((line) => !(/^(?:from \S+ )?import /.test(line) && common.includes(line)))
     .join('\n');
   return `${common}\n${body.trimStart()}`;
+}
+
+/** Each `NAME = None  # embed: hooks/x.sh` line becomes the hook's text, verbatim in a raw ''' literal. */
+function withHooks(source: string): string {
+  return source.replace(EMBED_LINE, (_line, variable: string, hookPath: string) => {
+    const hook = stripShell(readScriptFile(hookPath));
+    if (hook.includes("'''") || hook.endsWith('\\'))
+      throw new Error(`${hookPath} cannot be a raw ''' literal`);
+    return `${variable} = r'''${hook}'''`;
+  });
+}
+
+/**
+ * Python with its double-quoted strings single-quoted where they hold no single quote (each `"` costs two
+ * bytes in the JSON document; a Python 3.11 f-string cannot hold its own quote, so those keep theirs) and
+ * trailing comments dropped. Strings are skipped whole: nothing inside one changes.
+ */
+export function compactPython(code: string): string {
+  let compacted = '';
+  let at = 0;
+  while (at < code.length) {
+    const char = code.charAt(at);
+    if (char === '#') {
+      const end = code.indexOf('\n', at);
+      compacted = compacted.replace(/[ \t]+$/, '');
+      at = end < 0 ? code.length : end;
+    } else if (char === '"' || char === "'") {
+      const quote = code.startsWith(char.repeat(3), at) ? char.repeat(3) : char;
+      let end = at + quote.length;
+      while (!code.startsWith(quote, end)) {
+        if (end >= code.length) throw new Error(`Unterminated string: ${code.slice(at, at + 40)}`);
+        end += code.charAt(end) === '\\' ? 2 : 1;
+      }
+      const body = code.slice(at + quote.length, end);
+      compacted += quote === '"' && !body.includes("'") ? `'${body}'` : `${quote}${body}${quote}`;
+      at = end + quote.length;
+    } else {
+      compacted += char;
+      at += 1;
+    }
+  }
+  return compacted;
+}
+
+export function embeddedScript(file: ScriptFile): string {
+  return compactPython(withHooks(withCommon(stripPython(readScriptFile(`${file}.py`)))));
 }
