@@ -15,6 +15,7 @@ export type ResourceKind =
   | 'backup-objects'
   | 'notebook-role'
   | 'notebook-kms-key'
+  | 'backup-bucket-kms-key'
   | 'any';
 
 export type PolicyCondition = Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -120,8 +121,8 @@ export const NOTEBOOK_ROLE_PERMISSIONS: readonly Omit<Permission, 'steps'>[] = [
   { action: 's3:GetObject', resource: 'backup-objects' },
   { action: 's3:PutObject', resource: 'backup-objects' },
   // Only when the bucket's default encryption is SSE-KMS: on that bucket key.
-  { action: 'kms:GenerateDataKey', resource: 'notebook-kms-key' },
-  { action: 'kms:Decrypt', resource: 'notebook-kms-key' },
+  { action: 'kms:GenerateDataKey', resource: 'backup-bucket-kms-key' },
+  { action: 'kms:Decrypt', resource: 'backup-bucket-kms-key' },
   ...[
     'CreateNetworkInterface',
     'CreateNetworkInterfacePermission',
@@ -142,6 +143,7 @@ export interface ResourceScope {
   readonly bucket?: string;
   readonly prefix: string;
   readonly notebookRoleArns?: readonly string[];
+  /** Notebook volume keys. */
   readonly kmsKeyArns?: readonly string[];
 }
 
@@ -163,6 +165,9 @@ export function resourceArns(kind: ResourceKind, scope: ResourceScope): readonly
       return scope.notebookRoleArns ?? [];
     case 'notebook-kms-key':
       return scope.kmsKeyArns ?? [];
+    case 'backup-bucket-kms-key':
+      // Only an SSE-KMS bucket has one, and its owner grants it (the stack's own bucket uses SSE-S3).
+      return [];
     case 'any':
       return ['*'];
   }

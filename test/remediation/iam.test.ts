@@ -104,6 +104,7 @@ describe('resources', () => {
     expect(resourceArns('backup-objects', scope)).toEqual(['arn:aws:s3:::b/p/*']);
     expect(resourceArns('backup-bucket', { ...scope, bucket: undefined })).toEqual([]);
     expect(resourceArns('notebook-role', scope)).toEqual([]);
+    expect(resourceArns('backup-bucket-kms-key', scope)).toEqual([]);
   });
 
   it('the temporary configuration prefix is the one the scripts use', () => {
@@ -111,8 +112,13 @@ describe('resources', () => {
     expect(common).toContain(`TEMPORARY_CONFIG_PREFIX = "${TEMPORARY_CONFIG_PREFIX}"`);
   });
 
-  it('the notebook role can copy to and from the bucket', () => {
+  it('the notebook role can copy to and from the bucket, with its SSE-KMS key if it has one', () => {
     const actions = NOTEBOOK_ROLE_PERMISSIONS.map((permission) => permission.action);
     expect(actions).toEqual(expect.arrayContaining(['s3:ListBucket', 's3:GetObject', 's3:PutObject']));
+    const kms = NOTEBOOK_ROLE_PERMISSIONS.filter((permission) => permission.action.startsWith('kms:'));
+    expect(kms.map((permission) => permission.resource)).toEqual([
+      'backup-bucket-kms-key',
+      'backup-bucket-kms-key',
+    ]);
   });
 });

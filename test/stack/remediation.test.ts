@@ -183,6 +183,14 @@ describe('backup bucket', () => {
     );
     expect(notebookPolicy.Roles).toBeUndefined();
   });
+
+  it("grants notebook roles no KMS key: the bucket's own key is for its owner to grant (the created one uses SSE-S3)", () => {
+    for (const template of [single, automatic]) {
+      const [, notebookPolicy] = onlyResource(template, 'AWS::IAM::ManagedPolicy');
+      const granted = actionsOf((notebookPolicy.PolicyDocument as { Statement: Statement[] }).Statement);
+      expect(granted.filter((action) => action.startsWith('kms:'))).toEqual([]);
+    }
+  });
 });
 
 describe('remediation configuration', () => {
