@@ -1,8 +1,8 @@
 /**
  * Least-privilege IAM for the runbook, derived from the document itself so it cannot drift: native steps
  * name their operation, script steps are scanned for the client calls in their shipped Python (clients are
- * always named `sagemaker`, `s3` or `ec2`). A test checks the scan against the calls the flow simulation
- * observes.
+ * always named `sagemaker`, `s3`, `ec2`, `iam` or `kms`). A test checks the scan against the calls the flow
+ * simulation observes.
  */
 import { RUNBOOK } from './runbook';
 import { type AutomationDocument, isApiStep, type Step } from './types';
@@ -15,6 +15,7 @@ export type ResourceKind =
   | 'backup-objects'
   | 'notebook-role'
   | 'notebook-kms-key'
+  | 'automation-role'
   | 'backup-bucket-kms-key'
   | 'any';
 
@@ -29,12 +30,12 @@ export interface Permission {
 }
 
 export interface ApiCall {
-  readonly service: 'sagemaker' | 's3' | 'ec2';
+  readonly service: 'sagemaker' | 's3' | 'ec2' | 'iam' | 'kms';
   readonly operation: string;
 }
 
 // The shipped scripts single-quote their strings (scripts.ts); either quote is matched.
-const CLIENT_CALL = /\b(sagemaker|s3|ec2)\.(?:get_paginator\(\s*["'](\w+)["']|(\w+)\()/g;
+const CLIENT_CALL = /\b(sagemaker|s3|ec2|iam|kms)\.(?:get_paginator\(\s*["'](\w+)["']|(\w+)\()/g;
 
 function pascalCase(snakeCase: string): string {
   return snakeCase
@@ -70,6 +71,9 @@ export const TEMPORARY_CONFIG_PREFIX = 'vpc-guard-';
 function resourceOf(service: ApiCall['service'], action: string): ResourceKind {
   if (service === 'ec2' || action === 'ListNotebookInstances') return 'any';
   if (service === 's3') return action === 'ListBucket' ? 'backup-bucket' : 'backup-objects';
+  // ResolveNotebook's pre-check: SimulatePrincipalPolicy on the role itself, DescribeKey on the volume key.
+  if (service === 'iam') return 'automation-role';
+  if (service === 'kms') return 'notebook-kms-key';
   if (!action.endsWith('LifecycleConfig')) return 'notebook-instance';
   // The runbook only creates, changes and deletes its own temporary configurations.
   return action.startsWith('Describe') ? 'lifecycle-config' : 'temporary-lifecycle-config';
@@ -145,6 +149,8 @@ export interface ResourceScope {
   readonly notebookRoleArns?: readonly string[];
   /** Notebook volume keys. */
   readonly kmsKeyArns?: readonly string[];
+  /** The role the automation runs as (it simulates its own policies). */
+  readonly automationRoleArn?: string;
 }
 
 /** The ARNs a resource kind stands for in one account and region (empty: nothing to grant). */
@@ -165,6 +171,8 @@ export function resourceArns(kind: ResourceKind, scope: ResourceScope): readonly
       return scope.notebookRoleArns ?? [];
     case 'notebook-kms-key':
       return scope.kmsKeyArns ?? [];
+    case 'automation-role':
+      return scope.automationRoleArn === undefined ? [] : [scope.automationRoleArn];
     case 'backup-bucket-kms-key':
       // Only an SSE-KMS bucket has one, and its owner grants it (the stack's own bucket uses SSE-S3).
       return [];

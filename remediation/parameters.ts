@@ -57,6 +57,13 @@ export const PARAMETERS = {
     default: 'false',
     allowedValues: ['false', 'true'],
   },
+  AllowUncheckedPermissions: {
+    type: 'String',
+    description:
+      'true lets the runbook go on when it cannot simulate its role may recreate the notebook (a denial still stops it).',
+    default: 'false',
+    allowedValues: ['false', 'true'],
+  },
   BackupTimeoutMinutes: {
     type: 'String',
     description: `Minutes (1-${MAX_TIMEOUT_MINUTES}) for the backup; past that nothing is deleted.`,

@@ -44,12 +44,14 @@ export const checkSteps: readonly Step[] = [
       BackupBucketName: parameter('BackupBucketName'),
       BackupPrefix: parameter('BackupPrefix'),
       AllowDataLoss: parameter('AllowDataLoss'),
+      AutomationAssumeRole: parameter('AutomationAssumeRole'),
+      AllowUncheckedPermissions: parameter('AllowUncheckedPermissions'),
       ExecutionId: '{{ automation:EXECUTION_ID }}',
     },
     RESOLVED_FACTS,
     {
       description:
-        'Check the target network, find the notebook or its unfinished manifest, decide. Changes nothing.',
+        'Check the target network, find the notebook or its unfinished manifest, check the role may recreate it, decide. Changes nothing.',
     },
   ),
   branch(

@@ -71,7 +71,8 @@ type RunbookValues = Partial<Record<RunbookParameterName, readonly CfnValue[]>>;
 /**
  * The runbook's parameters for a recreation in `target`, except the notebook itself (Config passes its
  * resource id, Security Hub its ARN). AllowDataLoss is never passed: the runbook's default (false) refuses
- * to delete anything without a verified backup.
+ * to delete anything without a verified backup. Nor is AllowUncheckedPermissions: the automation role may
+ * always run the runbook's permission pre-check.
  */
 export function runbookTargetParameters(
   settings: GuardSettings,

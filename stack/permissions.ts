@@ -30,6 +30,7 @@ const STATEMENT_IDS: Readonly<Record<ResourceKind, string>> = {
   'backup-objects': 'BackupObjects',
   'notebook-role': 'PassAllowedNotebookRoles',
   'notebook-kms-key': 'NotebookVolumeKeys',
+  'automation-role': 'SimulateOwnPolicies',
   'backup-bucket-kms-key': 'BackupBucketKey',
   any: 'NoResourceLevelPermissions',
 };

@@ -45,6 +45,8 @@ export class RemediationRunbook extends Construct {
       prefix: props.settings.backupPrefix,
       notebookRoleArns: notebookRoleArns(props.settings.allowedNotebookRoles),
       kmsKeyArns: props.settings.notebookKmsKeyArns,
+      // Its pre-check simulates its own policies, and nobody else's.
+      automationRoleArn: this.automationRole.roleArn,
       ...(props.backupBucketName !== undefined && { bucket: props.backupBucketName }),
     };
     const statements = permissionStatements(AUTOMATION_ROLE_PERMISSIONS, arns);

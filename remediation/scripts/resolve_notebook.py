@@ -9,6 +9,9 @@ Nothing is changed here: a bad target, a missing notebook or a missing backup ch
                     lifecycle configuration was back (its temporary restore configuration is attached);
   ResumeFinish      an earlier run restored it but stopped before settling its final state.
 Every later step reads its facts from this step's outputs, so a resumed run and a fresh run share one path.
+
+Before a Recreate it also checks that the automation role may create the notebook again (see
+check_permissions): a create refused after the delete would leave the notebook down.
 """
 
 import re
@@ -27,6 +30,9 @@ from common import (
     temporary_config_name,
 )
 
+SAGEMAKER_PRINCIPAL = "sagemaker.amazonaws.com"
+UNCHANGED = "Nothing was changed."
+KEY_SETTING = "notebookKmsKeyArns"
 ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:notebook-instance/(?P<name>.+)$")
 RUNNING_STATUSES = ("InService", "Pending")
 
@@ -137,6 +143,68 @@ def data_plan(notebook, bucket, allow_data_loss):
     return "Backup" if bucket else "NoBackup"
 
 
+def context_entry(key, value):
+    return {"ContextKeyName": key, "ContextKeyValues": [value], "ContextKeyType": "string"}
+
+
+def permission_checks(notebook):
+    """(actions, resource, context, stack setting) for what CreateNotebookInstance will need.
+
+    IAM authorizes KMS actions on the key ARN, so a key id or alias (name or ARN) is resolved first, with
+    kms:DescribeKey, which the create needs anyway. The context is what SageMaker's requests carry: the role
+    is passed to SageMaker; SageMaker uses the key on the caller's behalf.
+    """
+    passed_to = [context_entry("iam:PassedToService", SAGEMAKER_PRINCIPAL)]
+    checks = [(["iam:PassRole"], notebook["RoleArn"], passed_to, "allowedNotebookRoles")]
+    key = notebook.get("KmsKeyId")
+    if key:
+        if ":key/" not in key:
+            kms = client("kms")
+            try:
+                key = kms.describe_key(KeyId=key)["KeyMetadata"]["Arn"]
+            except ClientError as error:
+                raise ValueError(
+                    f"Cannot describe the notebook's KMS key {key} ({error_code(error)}); recreating it needs "
+                    f"kms:DescribeKey and kms:CreateGrant on it (stack setting {KEY_SETTING}). {UNCHANGED}"
+                ) from error
+        via = [context_entry("kms:ViaService", f"sagemaker.{key.split(':')[3]}.amazonaws.com")]
+        checks.append((["kms:CreateGrant", "kms:DescribeKey"], key, via, KEY_SETTING))
+    return checks
+
+
+def check_permissions(event, notebook):
+    """Refuses, changing nothing, when IAM's policy simulation says the automation role may not recreate the
+    notebook. A simulation that cannot run refuses too unless AllowUncheckedPermissions=true: then the
+    returned note says that the check was skipped, and why."""
+    role, checks, denied = event["AutomationAssumeRole"], permission_checks(notebook), []
+    iam = client("iam")
+    try:
+        for actions, resource, context, setting in checks:
+            # One resource and at most two actions: the answer is never paginated.
+            answer = iam.simulate_principal_policy(
+                PolicySourceArn=role, ActionNames=actions, ResourceArns=[resource], ContextEntries=context
+            )
+            denied += [
+                f"{r['EvalActionName']} on {resource} ({r['EvalDecision']}; stack setting {setting})"
+                for r in answer["EvaluationResults"]
+                if r["EvalDecision"] != "allowed"
+            ]
+    except ClientError as error:
+        if not is_true(event["AllowUncheckedPermissions"]):
+            raise ValueError(
+                f"Cannot check that {role} may recreate the notebook: iam:SimulatePrincipalPolicy failed "
+                f"({error_code(error)}). Allow the role that on itself, or set AllowUncheckedPermissions=true "
+                f"to go on unchecked. {UNCHANGED}"
+            ) from error
+        return f"; permission check skipped (iam:SimulatePrincipalPolicy {error_code(error)})"
+    if denied:
+        raise ValueError(
+            f"The automation role {role} may not recreate {notebook['NotebookInstanceName']}: "
+            f"{'; '.join(denied)}. Allow it (the stack setting named), then run again. {UNCHANGED}"
+        )
+    return ""
+
+
 def outputs(mode, name, result, facts):
     return {"Mode": mode, "NotebookName": name, "Result": result, **facts}
 
@@ -221,6 +289,7 @@ def handler(event, _context):
         return outputs("AlreadyCompliant", name, "already compliant, nothing changed", facts)
 
     plan = data_plan(notebook, bucket, allow_data_loss)
+    note = check_permissions(event, notebook)
     facts = facts_for(name, event, event["ExecutionId"], plan, status in RUNNING_STATUSES, original_config)
-    result = f"Recreating {name} in {event['SubnetId']} (data plan {plan})"
+    result = f"Recreating {name} in {event['SubnetId']} (data plan {plan}){note}"
     return outputs("Recreate", name, result, facts)

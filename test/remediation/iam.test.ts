@@ -14,7 +14,7 @@ import {
   TEMPORARY_CONFIG_PREFIX,
 } from '../../remediation/index';
 import type { CallRecord } from './simulation/fake-aws';
-import { addNotebook, NAME, newAccount, PythonBridge, remediate } from './simulation/world';
+import { addNotebook, KEY_ALIAS, NAME, newAccount, PythonBridge, remediate } from './simulation/world';
 
 const S3_ACTIONS: Record<string, string> = { ListObjectsV2: 'ListBucket', HeadBucket: 'ListBucket' };
 const IMPLIED = ['iam:PassRole', 'sagemaker:AddTags', 'kms:CreateGrant', 'kms:DescribeKey'];
@@ -33,6 +33,11 @@ beforeAll(async () => {
   addNotebook(happy);
   await remediate(happy, python, { NotebookInstanceName: NAME.toLowerCase() });
   calls.push(...happy.calls);
+  // A volume key named by its alias: ResolveNotebook resolves it (kms:DescribeKey) before simulating.
+  const aliasedKey = newAccount();
+  addNotebook(aliasedKey, { settings: { KmsKeyId: KEY_ALIAS } });
+  await remediate(aliasedKey, python);
+  calls.push(...aliasedKey.calls);
   const backupFails = newAccount();
   addNotebook(backupFails);
   backupFails.sagemaker.hookOutcome.backup = 'never';
@@ -71,6 +76,10 @@ describe('automation role permissions', () => {
     expect(kind('ec2:DescribeSubnets')).toBe('any');
     expect(kind('s3:ListBucket')).toBe('backup-bucket');
     expect(kind('s3:PutObject')).toBe('backup-objects');
+    expect(kind('iam:SimulatePrincipalPolicy')).toBe('automation-role');
+    expect(
+      AUTOMATION_ROLE_PERMISSIONS.find((permission) => permission.action === 'kms:DescribeKey'),
+    ).toMatchObject({ resource: 'notebook-kms-key', steps: ['ResolveNotebook', 'CreateNotebook'] });
     expect(
       AUTOMATION_ROLE_PERMISSIONS.find((permission) => permission.action === 'iam:PassRole'),
     ).toMatchObject({
@@ -104,6 +113,9 @@ describe('resources', () => {
     expect(resourceArns('backup-objects', scope)).toEqual(['arn:aws:s3:::b/p/*']);
     expect(resourceArns('backup-bucket', { ...scope, bucket: undefined })).toEqual([]);
     expect(resourceArns('notebook-role', scope)).toEqual([]);
+    const automationRoleArn = 'arn:aws:iam::123456789012:role/Automation';
+    expect(resourceArns('automation-role', { ...scope, automationRoleArn })).toEqual([automationRoleArn]);
+    expect(resourceArns('automation-role', scope)).toEqual([]);
     expect(resourceArns('backup-bucket-kms-key', scope)).toEqual([]);
   });
 

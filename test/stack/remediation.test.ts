@@ -99,6 +99,13 @@ describe('automation role', () => {
     });
   });
 
+  it("may simulate its own policies only (the runbook's pre-check), nobody else's", () => {
+    expect(statementWith('iam:SimulatePrincipalPolicy')).toMatchObject({
+      Action: 'iam:SimulatePrincipalPolicy',
+      Resource: { 'Fn::GetAtt': [automationRoleId, 'Arn'] },
+    });
+  });
+
   it('reaches S3 only in the backup prefix of the backup bucket', () => {
     const objects = JSON.stringify(statementWith('s3:PutObject')?.Resource);
     expect(objects).toMatch(/BackupsBucket.*\/sagemaker-notebook-vpc-guard\/\*/);
@@ -227,7 +234,7 @@ describe('remediation configuration', () => {
     }
   });
 
-  it('names only runbook parameters, gives every required one, and never AllowDataLoss', () => {
+  it('names only runbook parameters, gives every required one, and never AllowDataLoss or AllowUncheckedPermissions', () => {
     const names = Object.keys(parameters);
     expect(names.every((name) => name in RUNBOOK_PARAMETERS)).toBe(true);
     const required = Object.entries(RUNBOOK_PARAMETERS).filter(
@@ -235,6 +242,7 @@ describe('remediation configuration', () => {
     );
     expect(names).toEqual(expect.arrayContaining(required.map(([name]) => name)));
     expect(names).not.toContain('AllowDataLoss');
+    expect(names).not.toContain('AllowUncheckedPermissions');
   });
 
   it('is automatic only when asked, with attempts, retry window and rate controls', () => {

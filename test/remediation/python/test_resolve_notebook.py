@@ -8,14 +8,48 @@ TARGET = {
     "SecurityGroupIds": ["sg-0aaaaaaaaaaaaaaa1"],
     "DirectInternetAccess": "Disabled",
 }
+AUTOMATION_ROLE = "arn:aws:iam::123456789012:role/NotebookVpcGuardRemediation"
 EVENT = {
     **TARGET,
     "NotebookInstanceName": "MyNotebook",
     "BackupBucketName": "",
     "BackupPrefix": "sagemaker-notebook-vpc-guard",
     "AllowDataLoss": "false",
+    "AutomationAssumeRole": AUTOMATION_ROLE,
+    "AllowUncheckedPermissions": "false",
     "ExecutionId": "11111111-2222-3333-4444-555555555555",
 }
+KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+PASSED_TO_SAGEMAKER = [
+    {"ContextKeyName": "iam:PassedToService", "ContextKeyValues": ["sagemaker.amazonaws.com"], "ContextKeyType": "string"}
+]
+VIA_SAGEMAKER = [
+    {"ContextKeyName": "kms:ViaService", "ContextKeyValues": ["sagemaker.eu-west-1.amazonaws.com"], "ContextKeyType": "string"}
+]
+
+
+def expect_simulation(iam, actions, resource, context, decisions=None):
+    """One SimulatePrincipalPolicy call of the automation role, answered with a decision per action."""
+    decisions = decisions or ["allowed"] * len(actions)
+    results = [
+        {"EvalActionName": action, "EvalResourceName": resource, "EvalDecision": decision}
+        for action, decision in zip(actions, decisions)
+    ]
+    expected = {
+        "PolicySourceArn": AUTOMATION_ROLE,
+        "ActionNames": actions,
+        "ResourceArns": [resource],
+        "ContextEntries": context,
+    }
+    iam.add_response("simulate_principal_policy", {"EvaluationResults": results, "IsTruncated": False}, expected)
+
+
+def expect_role_check(iam, decision="allowed"):
+    expect_simulation(iam, ["iam:PassRole"], NOTEBOOK["RoleArn"], PASSED_TO_SAGEMAKER, [decision])
+
+
+def expect_key_check(iam, create_grant="allowed"):
+    expect_simulation(iam, ["kms:CreateGrant", "kms:DescribeKey"], KEY_ARN, VIA_SAGEMAKER, [create_grant, "allowed"])
 
 
 def expect_valid_target(ec2):
@@ -54,7 +88,7 @@ class ValidateTarget(unittest.TestCase):
 class Resolve(unittest.TestCase):
     def test_finds_the_notebook_case_insensitively(self):
         event = {**EVENT, "NotebookInstanceName": NOTEBOOK["NotebookInstanceArn"], "AllowDataLoss": "true"}
-        with patched(resolve_notebook, "ec2", "sagemaker") as stubs:
+        with patched(resolve_notebook, "ec2", "sagemaker", "iam") as stubs:
             expect_valid_target(stubs["ec2"])
             not_found(stubs["sagemaker"], "describe_notebook_instance")
             summary = {
@@ -65,6 +99,7 @@ class Resolve(unittest.TestCase):
             stubs["sagemaker"].add_response(
                 "describe_notebook_instance", NOTEBOOK, {"NotebookInstanceName": "MyNotebook"}
             )
+            expect_role_check(stubs["iam"])
             result = resolve_notebook.handler(event, None)
         self.assertEqual(result["Mode"], "Recreate")
         self.assertEqual(result["NotebookName"], "MyNotebook")
@@ -105,6 +140,92 @@ class Resolve(unittest.TestCase):
         self.assertEqual(
             resolve_notebook.data_plan({**NOTEBOOK, "NotebookInstanceStatus": "Failed"}, "bucket", False), "Backup"
         )
+
+
+class PermissionCheck(unittest.TestCase):
+    """Before a Recreate: may the automation role pass the notebook's role and use its key (IAM simulation)?"""
+
+    def check(self, notebook, expect, **changes):
+        with patched(resolve_notebook, "iam", "kms") as stubs:
+            expect(stubs)
+            return resolve_notebook.check_permissions({**EVENT, **changes}, notebook)
+
+    def test_allowed_role_and_key(self):
+        def expect(stubs):
+            expect_role_check(stubs["iam"])
+            expect_key_check(stubs["iam"])
+
+        self.assertEqual(self.check({**NOTEBOOK, "KmsKeyId": KEY_ARN}, expect), "")
+
+    def test_no_key_checks_the_role_only(self):
+        self.assertEqual(self.check(NOTEBOOK, lambda stubs: expect_role_check(stubs["iam"])), "")
+
+    def test_denied_pass_role_is_refused_naming_the_role_and_the_setting(self):
+        with self.assertRaises(ValueError) as refused:
+            self.check(NOTEBOOK, lambda stubs: expect_role_check(stubs["iam"], "implicitDeny"))
+        message = str(refused.exception)
+        self.assertIn(f"iam:PassRole on {NOTEBOOK['RoleArn']} (implicitDeny; stack setting allowedNotebookRoles)", message)
+        self.assertIn(AUTOMATION_ROLE, message)
+        self.assertIn("Nothing was changed", message)
+
+    def test_denied_key_is_refused_naming_the_key_and_the_setting(self):
+        def expect(stubs):
+            expect_role_check(stubs["iam"])
+            expect_key_check(stubs["iam"], create_grant="explicitDeny")
+
+        with self.assertRaisesRegex(
+            ValueError, f"kms:CreateGrant on {KEY_ARN} \\(explicitDeny; stack setting notebookKmsKeyArns\\)"
+        ):
+            self.check({**NOTEBOOK, "KmsKeyId": KEY_ARN}, expect)
+
+    def test_key_ids_and_aliases_are_resolved_to_the_key_arn(self):
+        for key_id in ("alias/notebooks", "arn:aws:kms:eu-west-1:123456789012:alias/notebooks", "1111-2222"):
+
+            def expect(stubs, key_id=key_id):
+                stubs["kms"].add_response("describe_key", {"KeyMetadata": {"KeyId": "k", "Arn": KEY_ARN}}, {"KeyId": key_id})
+                expect_role_check(stubs["iam"])
+                expect_key_check(stubs["iam"])
+
+            self.assertEqual(self.check({**NOTEBOOK, "KmsKeyId": key_id}, expect), "", key_id)
+
+    def test_a_key_that_cannot_be_described_is_refused(self):
+        def expect(stubs):
+            stubs["kms"].add_client_error("describe_key", service_error_code="AccessDeniedException")
+
+        with self.assertRaisesRegex(ValueError, "alias/notebooks \\(AccessDeniedException\\).*notebookKmsKeyArns"):
+            self.check({**NOTEBOOK, "KmsKeyId": "alias/notebooks"}, expect)
+
+    def test_a_simulation_that_cannot_run_is_refused(self):
+        def expect(stubs):
+            stubs["iam"].add_client_error("simulate_principal_policy", service_error_code="AccessDenied")
+
+        with self.assertRaisesRegex(ValueError, "AccessDenied.*AllowUncheckedPermissions=true.*Nothing was changed"):
+            self.check(NOTEBOOK, expect)
+
+    def test_a_simulation_that_cannot_run_goes_on_only_when_allowed_and_says_so(self):
+        def expect(stubs):
+            stubs["iam"].add_client_error("simulate_principal_policy", service_error_code="AccessDenied")
+
+        note = self.check(NOTEBOOK, expect, AllowUncheckedPermissions="true")
+        self.assertEqual(note, "; permission check skipped (iam:SimulatePrincipalPolicy AccessDenied)")
+
+    def test_the_handler_refuses_a_recreate_the_role_may_not_do(self):
+        with patched(resolve_notebook, "ec2", "sagemaker", "iam") as stubs:
+            expect_valid_target(stubs["ec2"])
+            stubs["sagemaker"].add_response("describe_notebook_instance", NOTEBOOK)
+            expect_role_check(stubs["iam"], "implicitDeny")
+            with self.assertRaisesRegex(ValueError, "may not recreate MyNotebook"):
+                resolve_notebook.handler({**EVENT, "AllowDataLoss": "true"}, None)
+
+    def test_the_handler_reports_a_skipped_check_in_its_result(self):
+        with patched(resolve_notebook, "ec2", "sagemaker", "iam") as stubs:
+            expect_valid_target(stubs["ec2"])
+            stubs["sagemaker"].add_response("describe_notebook_instance", NOTEBOOK)
+            stubs["iam"].add_client_error("simulate_principal_policy", service_error_code="AccessDenied")
+            event = {**EVENT, "AllowDataLoss": "true", "AllowUncheckedPermissions": "true"}
+            result = resolve_notebook.handler(event, None)
+        self.assertEqual(result["Mode"], "Recreate")
+        self.assertTrue(result["Result"].endswith("; permission check skipped (iam:SimulatePrincipalPolicy AccessDenied)"))
 
 
 if __name__ == "__main__":

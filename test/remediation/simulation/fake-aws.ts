@@ -1,8 +1,10 @@
 /**
- * A stateful fake of the AWS calls the runbook makes (SageMaker, EC2, S3), on a virtual clock, with a call
- * log and fault injection. Notebook behaviour lives in fake-sagemaker.ts.
+ * A stateful fake of the AWS calls the runbook makes (SageMaker, EC2, S3, IAM, KMS), on a virtual clock, with
+ * a call log and fault injection. Notebook behaviour lives in fake-sagemaker.ts, the automation role's
+ * permissions in fake-iam.ts.
  */
 
+import { FakeIam, FakeKms } from './fake-iam';
 import { FakeSageMaker } from './fake-sagemaker';
 import type { JsonObject, JsonValue } from './python-bridge';
 
@@ -129,6 +131,8 @@ export class FakeAws {
   readonly subnets = new Map<string, Subnet>();
   readonly securityGroups = new Map<string, string>();
   readonly sagemaker = new FakeSageMaker(this.clock, this.s3, this.subnets, this.securityGroups);
+  readonly iam = new FakeIam();
+  readonly kms = new FakeKms(this.iam);
   readonly calls: CallRecord[] = [];
   faults: Fault[] = [];
 
@@ -138,7 +142,12 @@ export class FakeAws {
       const error = fault({ service, operation, params });
       if (error) throw error;
     }
-    if (service === 'sagemaker') return this.sagemaker.handle(operation, params);
+    if (service === 'sagemaker') {
+      if (operation === 'CreateNotebookInstance') this.iam.authorizeCreate(params, this.kms);
+      return this.sagemaker.handle(operation, params);
+    }
+    if (service === 'iam') return this.iam.handle(operation, params);
+    if (service === 'kms') return this.kms.handle(operation, params);
     if (service === 's3') return this.s3.handle(operation, params);
     if (service === 'ec2') return this.ec2(operation, params);
     throw new AwsError('NotImplemented', `${service} is not faked`);
@@ -166,8 +175,8 @@ export class FakeAws {
     throw new AwsError('NotImplemented', `ec2 ${operation} is not faked`);
   }
 
-  /** The destructive or state-changing calls made so far. */
+  /** The destructive or state-changing calls made so far (a policy simulation changes nothing). */
   mutatingCalls(): CallRecord[] {
-    return this.calls.filter((call) => !/^(Describe|List|Get|Head)/.test(call.operation));
+    return this.calls.filter((call) => !/^(Describe|List|Get|Head|Simulate)/.test(call.operation));
   }
 }

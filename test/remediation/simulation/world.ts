@@ -1,4 +1,7 @@
-/** A small account for the flow simulation: two VPCs, a backup bucket and a fully configured notebook. */
+/**
+ * A small account for the flow simulation: two VPCs, a backup bucket, a fully configured notebook, and an
+ * automation role allowed to recreate it.
+ */
 import { RUNBOOK } from '../../../remediation/index';
 import { FakeAws } from './fake-aws';
 import { FakeSageMaker, type Notebook } from './fake-sagemaker';
@@ -15,6 +18,8 @@ export const BUCKET = 'vpc-guard-backups';
 export const NAME = 'MyNotebook';
 export const OWN_CONFIG = 'my-setup';
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/service-role/SageMakerNotebook';
+export const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+export const KEY_ALIAS = 'alias/notebook-volumes';
 export const USER_TAGS = [
   { Key: 'team', Value: 'fraud' },
   { Key: 'cost-center', Value: '4711' },
@@ -32,7 +37,7 @@ export const ORIGINAL_SETTINGS: JsonObject = {
   NotebookInstanceArn: FakeSageMaker.arn(NAME),
   InstanceType: 'ml.t3.medium',
   RoleArn: ROLE_ARN,
-  KmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555',
+  KmsKeyId: KEY_ARN,
   DirectInternetAccess: 'Enabled',
   VolumeSizeInGB: 50,
   AcceleratorTypes: ['ml.eia2.medium'],
@@ -56,6 +61,10 @@ export function newAccount(): FakeAws {
   for (const group of TARGET_GROUPS) aws.securityGroups.set(group, TARGET_VPC);
   aws.securityGroups.set(OTHER_GROUP, 'vpc-0bbbbbbbbbbbbbbbb');
   aws.s3.buckets.set(BUCKET, new Map());
+  // The automation role may pass the notebook's role and use its key (the stack's settings allow them).
+  aws.iam.passableRoles.add(ROLE_ARN);
+  aws.iam.usableKeys.add(KEY_ARN);
+  aws.kms.aliases.set(KEY_ALIAS, KEY_ARN);
   aws.sagemaker.lifecycleConfigs.set(OWN_CONFIG, {
     OnStart: [{ Content: Buffer.from('#!/bin/bash\necho customer setup\n').toString('base64') }],
   });
