@@ -60,7 +60,7 @@ export const PARAMETERS = {
   AllowUncheckedPermissions: {
     type: 'String',
     description:
-      'true lets the runbook go on when it cannot simulate its role may recreate the notebook (a denial still stops it).',
+      'true lets the runbook go on when it cannot check that its role may recreate the notebook (a denial still stops it).',
     default: 'false',
     allowedValues: ['false', 'true'],
   },

@@ -192,9 +192,9 @@ def check_permissions(event, notebook):
     except ClientError as error:
         if not is_true(event["AllowUncheckedPermissions"]):
             raise ValueError(
-                f"Cannot check that {role} may recreate the notebook: iam:SimulatePrincipalPolicy failed "
-                f"({error_code(error)}). Allow the role that on itself, or set AllowUncheckedPermissions=true "
-                f"to go on unchecked. {UNCHANGED}"
+                f"Cannot check that {role} may recreate the notebook: iam:SimulatePrincipalPolicy on itself "
+                f"failed ({error_code(error)}). Grant it that, or set AllowUncheckedPermissions=true to go on "
+                f"unchecked. {UNCHANGED}"
             ) from error
         return f"; permission check skipped (iam:SimulatePrincipalPolicy {error_code(error)})"
     if denied:

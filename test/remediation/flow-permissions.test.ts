@@ -111,7 +111,7 @@ describe('flow simulation: may the automation role recreate the notebook?', () =
     aws.iam.maySimulate = false;
     const refused = await remediate(aws, python);
     expect(refused.failure).toMatch(
-      /iam:SimulatePrincipalPolicy failed \(AccessDenied\).*AllowUncheckedPermissions=true/,
+      /iam:SimulatePrincipalPolicy on itself failed \(AccessDenied\).*AllowUncheckedPermissions=true/,
     );
     expectUntouched(aws, before);
 
