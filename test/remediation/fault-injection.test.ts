@@ -3,7 +3,7 @@
  * step leaves either the original notebook intact (before the delete) or a manifest and a verified backup
  * from which a rerun completes; and in both cases a rerun with the same parameters completes, data included.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FakeAws } from './simulation/fake-aws';
 import {
   addNotebook,
@@ -12,24 +12,22 @@ import {
   ORIGINAL_FILES,
   OWN_CONFIG,
   objectsEndingWith,
-  PythonBridge,
+  pythonBridgePerFile,
   remediate,
   TARGET_SUBNET,
 } from './simulation/world';
 
 /** Test slots, one per step of the happy path (vitest needs their number before the happy path has run). */
 const SLOTS = 45;
-let python: PythonBridge;
+const python = pythonBridgePerFile();
 let happyPathSteps: string[] = [];
 
 beforeAll(async () => {
-  python = new PythonBridge();
   const aws = newAccount();
   addNotebook(aws);
-  const execution = await remediate(aws, python);
+  const execution = await remediate(aws, python());
   happyPathSteps = [...new Set(execution.steps.map((step) => step.name))];
 });
-afterAll(() => python.close());
 
 function originalIntact(aws: FakeAws): boolean {
   const notebook = aws.sagemaker.notebooks.get(NAME);
@@ -62,13 +60,13 @@ describe('a failure injected at any step', () => {
     if (step === undefined) return; // fewer steps than slots: nothing to inject here
     const aws = newAccount();
     addNotebook(aws);
-    const failed = await remediate(aws, python, {}, { injectFailureAt: step });
+    const failed = await remediate(aws, python(), {}, { injectFailureAt: step });
     expect(failed.status, step).toBe('Failed');
     const deleted = aws.calls.some((call) => call.operation === 'DeleteNotebookInstance');
     if (deleted) expect(recoverableFromManifest(aws), `${step}: manifest and backup`).toBe(true);
     else expect(originalIntact(aws), `${step}: original intact`).toBe(true);
 
-    const rerun = await remediate(aws, python);
+    const rerun = await remediate(aws, python());
     expect(rerun.failure, step).toBeUndefined();
     const notebook = aws.sagemaker.notebooks.get(NAME);
     expect(notebook?.settings.SubnetId, step).toBe(TARGET_SUBNET);

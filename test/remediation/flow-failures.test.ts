@@ -2,7 +2,7 @@
  * The flow simulation (see flow.test.ts): a backup that fails, runs resumed after a failure past the
  * delete, and other starting states.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectDataRestored, expectMovedWithEverything, notebook } from './simulation/expectations';
 import {
   addNotebook,
@@ -14,16 +14,12 @@ import {
   OTHER_SUBNET,
   OWN_CONFIG,
   objectsEndingWith,
-  PythonBridge,
+  pythonBridgePerFile,
   remediate,
   TARGET_SUBNET,
 } from './simulation/world';
 
-let python: PythonBridge;
-beforeAll(() => {
-  python = new PythonBridge();
-});
-afterAll(() => python.close());
+const python = pythonBridgePerFile();
 
 describe('flow simulation: the backup fails, nothing is deleted', () => {
   for (const outcome of ['never', 'fail'] as const) {
@@ -31,7 +27,7 @@ describe('flow simulation: the backup fails, nothing is deleted', () => {
       const aws = newAccount();
       const original = addNotebook(aws);
       aws.sagemaker.hookOutcome.backup = outcome;
-      const execution = await remediate(aws, python, { BackupTimeoutMinutes: '30' });
+      const execution = await remediate(aws, python(), { BackupTimeoutMinutes: '30' });
       expect(execution.status).toBe('Failed');
       expect(execution.failure).toMatch(/^VerifyBackup: NotVerified/);
       expect(execution.steps.at(-1)).toMatchObject({ name: 'FailBackupNotVerified', status: 'Failed' });
@@ -49,7 +45,7 @@ describe('flow simulation: the backup fails, nothing is deleted', () => {
     const aws = newAccount();
     const original = addNotebook(aws, { status: 'Stopped', lifecycleConfigName: null });
     aws.sagemaker.hookOutcome.backup = 'never';
-    const execution = await remediate(aws, python, { BackupTimeoutMinutes: '20' });
+    const execution = await remediate(aws, python(), { BackupTimeoutMinutes: '20' });
     expect(execution.status).toBe('Failed');
     expect(original.status).toBe('Stopped');
     expect(original.lifecycleConfigName).toBeUndefined();
@@ -59,7 +55,7 @@ describe('flow simulation: the backup fails, nothing is deleted', () => {
   it('a cancellation during the backup puts the notebook back', async () => {
     const aws = newAccount();
     const original = addNotebook(aws);
-    const execution = await remediate(aws, python, {}, { cancelAt: 'VerifyBackup' });
+    const execution = await remediate(aws, python(), {}, { cancelAt: 'VerifyBackup' });
     expect(execution.status).toBe('Failed');
     expect(aws.calls.some((call) => call.operation === 'DeleteNotebookInstance')).toBe(false);
     expect(original.status).toBe('InService');
@@ -72,13 +68,13 @@ describe('flow simulation: resuming after a failure past the delete', () => {
     const aws = newAccount();
     addNotebook(aws);
     aws.sagemaker.createFailuresLeft = 4;
-    const first = await remediate(aws, python);
+    const first = await remediate(aws, python());
     expect(first.status).toBe('Failed');
     expect(first.failure).toMatch(/^CreateNotebook: .*ResourceLimitExceeded/);
     expect(aws.sagemaker.notebooks.has(NAME)).toBe(false);
     expect(objectsEndingWith(aws, '/manifest.json')).toMatchObject([{ State: 'Deleting' }]);
 
-    const rerun = await remediate(aws, python, { NotebookInstanceName: NAME.toLowerCase() });
+    const rerun = await remediate(aws, python(), { NotebookInstanceName: NAME.toLowerCase() });
     expect(rerun.status).toBe('Success');
     expect(rerun.outputs.get('ResolveNotebook.Mode')).toBe('ResumeCreate');
     expect(rerun.steps.map((step) => step.name)).not.toContain('DeleteNotebook');
@@ -91,13 +87,13 @@ describe('flow simulation: resuming after a failure past the delete', () => {
     const aws = newAccount();
     addNotebook(aws);
     aws.sagemaker.hookOutcome.restore = 'never';
-    const first = await remediate(aws, python, { RestoreTimeoutMinutes: '45' });
+    const first = await remediate(aws, python(), { RestoreTimeoutMinutes: '45' });
     expect(first.failure).toMatch(/^VerifyRestore: NotVerified/);
     expect(notebook(aws).settings.SubnetId).toBe(TARGET_SUBNET);
 
     aws.sagemaker.hookOutcome.restore = 'complete';
     notebook(aws).status = 'Stopped'; // someone stopped it meanwhile: the resume must start it
-    const rerun = await remediate(aws, python);
+    const rerun = await remediate(aws, python());
     expect(rerun.outputs.get('ResolveNotebook.Mode')).toBe('ResumeRestore');
     expect(rerun.status).toBe('Success');
     expectMovedWithEverything(aws, 'InService');
@@ -114,7 +110,7 @@ describe('flow simulation: network needs', () => {
       AvailabilityZone: 'eu-west-1a',
       reachesS3: false,
     });
-    const first = await remediate(aws, python, { RestoreTimeoutMinutes: '30' });
+    const first = await remediate(aws, python(), { RestoreTimeoutMinutes: '30' });
     expect(first.failure).toMatch(/^VerifyRestore: NotVerified/);
     expect(objectsEndingWith(aws, '/backup-complete.json')).toMatchObject([
       { Status: 'ok', Files: ORIGINAL_FILES.size },
@@ -126,7 +122,7 @@ describe('flow simulation: network needs', () => {
       reachesS3: true,
     });
     notebook(aws).status = 'Stopped';
-    const rerun = await remediate(aws, python);
+    const rerun = await remediate(aws, python());
     expect(rerun.status).toBe('Success');
     expectMovedWithEverything(aws, 'InService');
     expectDataRestored(aws);
@@ -137,7 +133,7 @@ describe('flow simulation: other starting states', () => {
   it('a stopped notebook without a lifecycle configuration ends stopped, without one, data restored', async () => {
     const aws = newAccount();
     addNotebook(aws, { status: 'Stopped', lifecycleConfigName: null });
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.status).toBe('Success');
     expect(notebook(aws).status).toBe('Stopped');
     expect(notebook(aws).lifecycleConfigName).toBeUndefined();
@@ -151,7 +147,7 @@ describe('flow simulation: other starting states', () => {
     aws.clock.schedule(400, () => {
       pending.status = 'InService';
     });
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.status).toBe('Success');
     expectMovedWithEverything(aws, 'InService');
   });
@@ -159,7 +155,7 @@ describe('flow simulation: other starting states', () => {
   it('AllowDataLoss=true without a bucket recreates without a backup', async () => {
     const aws = newAccount();
     addNotebook(aws);
-    const execution = await remediate(aws, python, { BackupBucketName: '', AllowDataLoss: 'true' });
+    const execution = await remediate(aws, python(), { BackupBucketName: '', AllowDataLoss: 'true' });
     expect(execution.status).toBe('Success');
     expectMovedWithEverything(aws, 'InService');
     expect(notebook(aws).volume.has('analysis.ipynb')).toBe(false);
@@ -169,7 +165,7 @@ describe('flow simulation: other starting states', () => {
   it('a Failed notebook with AllowDataLoss=true: manifest only, recreated and left stopped', async () => {
     const aws = newAccount();
     addNotebook(aws, { status: 'Failed' });
-    const execution = await remediate(aws, python, { AllowDataLoss: 'true' });
+    const execution = await remediate(aws, python(), { AllowDataLoss: 'true' });
     expect(execution.status).toBe('Success');
     expect(execution.outputs.get('ResolveNotebook.DataPlan')).toBe('ManifestOnly');
     expect(aws.calls.some((call) => call.operation === 'StartNotebookInstance')).toBe(false);
@@ -181,7 +177,7 @@ describe('flow simulation: other starting states', () => {
     const aws = newAccount();
     const failed = addNotebook(aws, { status: 'Failed' });
     aws.sagemaker.failedNotebookCanStart = false;
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.failure).toMatch(/^AttachBackupConfig: .*Status \(Failed\)/);
     expect(aws.calls.some((call) => call.operation === 'DeleteNotebookInstance')).toBe(false);
     expect(failed.lifecycleConfigName).toBe(OWN_CONFIG);
@@ -191,7 +187,7 @@ describe('flow simulation: other starting states', () => {
     const aws = newAccount();
     addNotebook(aws, { status: 'Failed' });
     aws.sagemaker.failedNotebookCanStart = true;
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.status).toBe('Success');
     expectMovedWithEverything(aws, 'Stopped');
     expectDataRestored(aws);
@@ -202,7 +198,7 @@ describe('flow simulation: other starting states', () => {
     addNotebook(aws, {
       settings: { SubnetId: OTHER_SUBNET, SecurityGroups: [OTHER_GROUP], DirectInternetAccess: 'Disabled' },
     });
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.status).toBe('Success');
     expect(execution.outputs.get('Finish.SubnetId')).toBe(`${OTHER_SUBNET} -> ${TARGET_SUBNET}`);
     expectDataRestored(aws);

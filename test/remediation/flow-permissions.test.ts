@@ -4,7 +4,7 @@
  * volume key). A role or key it may not use stops the run with nothing changed; so does a check that cannot
  * run, unless AllowUncheckedPermissions=true, and then the last scenario shows what the check is for.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectDataRestored, expectUntouched, notebook } from './simulation/expectations';
 import type { FakeAws } from './simulation/fake-aws';
 import {
@@ -15,17 +15,13 @@ import {
   newAccount,
   objectsEndingWith,
   PARAMETERS,
-  PythonBridge,
+  pythonBridgePerFile,
   ROLE_ARN,
   remediate,
   TARGET_SUBNET,
 } from './simulation/world';
 
-let python: PythonBridge;
-beforeAll(() => {
-  python = new PythonBridge();
-});
-afterAll(() => python.close());
+const python = pythonBridgePerFile();
 
 const simulations = (aws: FakeAws) =>
   aws.calls.filter((call) => call.operation === 'SimulatePrincipalPolicy');
@@ -39,7 +35,7 @@ describe('flow simulation: may the automation role recreate the notebook?', () =
   it('simulates passing the role to SageMaker and the grant on the volume key before any change', async () => {
     const aws = newAccount();
     addNotebook(aws);
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.status).toBe('Success');
     const role = PARAMETERS.AutomationAssumeRole;
     expect(simulations(aws).map((call) => call.params)).toEqual([
@@ -65,7 +61,7 @@ describe('flow simulation: may the automation role recreate the notebook?', () =
     const aws = newAccount();
     const before = addNotebook(aws);
     aws.iam.passableRoles.clear();
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.status).toBe('Failed');
     expect(execution.failure).toContain(
       `may not recreate ${NAME}: iam:PassRole on ${ROLE_ARN} (implicitDeny; stack setting allowedNotebookRoles)`,
@@ -77,7 +73,7 @@ describe('flow simulation: may the automation role recreate the notebook?', () =
     const aws = newAccount();
     const before = addNotebook(aws);
     aws.iam.usableKeys.clear();
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.failure).toContain(
       `kms:CreateGrant on ${KEY_ARN} (implicitDeny; stack setting notebookKmsKeyArns)`,
     );
@@ -87,7 +83,7 @@ describe('flow simulation: may the automation role recreate the notebook?', () =
   it('a key named by its alias is checked by its key ARN, and kept as the notebook named it', async () => {
     const aws = newAccount();
     addNotebook(aws, { settings: { KmsKeyId: KEY_ALIAS } });
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.status).toBe('Success');
     expect(simulations(aws).at(-1)?.params.ResourceArns).toEqual([KEY_ARN]);
     expect(notebook(aws).settings.KmsKeyId).toBe(KEY_ALIAS);
@@ -98,7 +94,7 @@ describe('flow simulation: may the automation role recreate the notebook?', () =
     const aws = newAccount();
     const before = addNotebook(aws, { settings: { KmsKeyId: KEY_ALIAS } });
     aws.iam.usableKeys.clear();
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.failure).toMatch(
       new RegExp(`Cannot describe the notebook's KMS key ${KEY_ALIAS} \\(AccessDeniedException\\)`),
     );
@@ -109,13 +105,13 @@ describe('flow simulation: may the automation role recreate the notebook?', () =
     const aws = newAccount();
     const before = addNotebook(aws);
     aws.iam.maySimulate = false;
-    const refused = await remediate(aws, python);
+    const refused = await remediate(aws, python());
     expect(refused.failure).toMatch(
       /iam:SimulatePrincipalPolicy on itself failed \(AccessDenied\).*AllowUncheckedPermissions=true/,
     );
     expectUntouched(aws, before);
 
-    const unchecked = await remediate(aws, python, { AllowUncheckedPermissions: 'true' });
+    const unchecked = await remediate(aws, python(), { AllowUncheckedPermissions: 'true' });
     expect(unchecked.status).toBe('Success');
     expect(unchecked.outputs.get('ResolveNotebook.Result')).toMatch(
       /; permission check skipped \(iam:SimulatePrincipalPolicy AccessDenied\)$/,
@@ -127,13 +123,13 @@ describe('flow simulation: may the automation role recreate the notebook?', () =
     addNotebook(aws);
     aws.iam.maySimulate = false;
     aws.iam.passableRoles.clear();
-    const first = await remediate(aws, python, { AllowUncheckedPermissions: 'true' });
+    const first = await remediate(aws, python(), { AllowUncheckedPermissions: 'true' });
     expect(first.failure).toMatch(/^CreateNotebook: .*AccessDeniedException.*iam:PassRole/);
     expect(aws.sagemaker.notebooks.has(NAME)).toBe(false);
     expect(objectsEndingWith(aws, '/manifest.json')).toMatchObject([{ State: 'Deleting' }]);
 
     aws.iam.passableRoles.add(ROLE_ARN);
-    const rerun = await remediate(aws, python);
+    const rerun = await remediate(aws, python());
     expect(rerun.outputs.get('ResolveNotebook.Mode')).toBe('ResumeCreate');
     expect(rerun.status).toBe('Success');
     expect(notebook(aws).settings.SubnetId).toBe(TARGET_SUBNET);

@@ -3,7 +3,7 @@
  * steps' real Python. Each scenario asserts the calls made and the end state. Here: the happy path and the
  * checks that must change nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   expectDataRestored,
   expectMovedWithEverything,
@@ -16,23 +16,19 @@ import {
   newAccount,
   OTHER_GROUP,
   objectsEndingWith,
-  PythonBridge,
+  pythonBridgePerFile,
   remediate,
   TARGET_GROUPS,
   TARGET_SUBNET,
 } from './simulation/world';
 
-let python: PythonBridge;
-beforeAll(() => {
-  python = new PythonBridge();
-});
-afterAll(() => python.close());
+const python = pythonBridgePerFile();
 
 describe('flow simulation', () => {
   it('happy path: backs up, recreates with every setting and tag in the subnet, restores the data', async () => {
     const aws = newAccount();
     addNotebook(aws);
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.failure).toBeUndefined();
     expect(execution.status).toBe('Success');
     expectMovedWithEverything(aws, 'InService');
@@ -56,7 +52,7 @@ describe('flow simulation: inputs and checks that change nothing', () => {
     const aws = newAccount();
     addNotebook(aws);
     const arn = `arn:aws:sagemaker:eu-west-1:123456789012:notebook-instance/${NAME.toLowerCase()}`;
-    const execution = await remediate(aws, python, { NotebookInstanceName: arn });
+    const execution = await remediate(aws, python(), { NotebookInstanceName: arn });
     expect(execution.status).toBe('Success');
     expect([...aws.sagemaker.notebooks.keys()]).toEqual([NAME]);
     expectMovedWithEverything(aws, 'InService');
@@ -72,7 +68,7 @@ describe('flow simulation: inputs and checks that change nothing', () => {
         DirectInternetAccess: 'Disabled',
       },
     });
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.status).toBe('Success');
     expect(execution.outputs.get('ResolveNotebook.Result')).toBe('already compliant, nothing changed');
     expect(execution.steps.at(-1)?.name).toBe('AlreadyCompliantNothingChanged');
@@ -85,7 +81,7 @@ describe('flow simulation: inputs and checks that change nothing', () => {
     addNotebook(aws, {
       settings: { SubnetId: TARGET_SUBNET, SecurityGroups: TARGET_GROUPS, DirectInternetAccess: 'Disabled' },
     });
-    const execution = await remediate(aws, python, { BackupBucketName: '' });
+    const execution = await remediate(aws, python(), { BackupBucketName: '' });
     expect(execution.status).toBe('Success');
     expect(aws.mutatingCalls()).toEqual([]);
   });
@@ -93,7 +89,7 @@ describe('flow simulation: inputs and checks that change nothing', () => {
   it('an unknown subnet stops the run before anything changes', async () => {
     const aws = newAccount();
     const before = addNotebook(aws);
-    const execution = await remediate(aws, python, { SubnetId: 'subnet-0ccccccccccccccc1' });
+    const execution = await remediate(aws, python(), { SubnetId: 'subnet-0ccccccccccccccc1' });
     expect(execution.status).toBe('Failed');
     expect(execution.failure).toMatch(/Subnet subnet-0ccccccccccccccc1 does not exist/);
     expectUntouched(aws, before);
@@ -102,7 +98,7 @@ describe('flow simulation: inputs and checks that change nothing', () => {
   it('a security group from another VPC stops the run before anything changes', async () => {
     const aws = newAccount();
     const before = addNotebook(aws);
-    const execution = await remediate(aws, python, {
+    const execution = await remediate(aws, python(), {
       SecurityGroupIds: [TARGET_GROUPS[0] as string, OTHER_GROUP],
     });
     expect(execution.status).toBe('Failed');
@@ -113,7 +109,7 @@ describe('flow simulation: inputs and checks that change nothing', () => {
   it('no bucket and AllowDataLoss=false stops the run before anything changes', async () => {
     const aws = newAccount();
     const before = addNotebook(aws);
-    const execution = await remediate(aws, python, { BackupBucketName: '' });
+    const execution = await remediate(aws, python(), { BackupBucketName: '' });
     expect(execution.status).toBe('Failed');
     expect(execution.failure).toMatch(/give a BackupBucketName, or set AllowDataLoss=true/);
     expectUntouched(aws, before);
@@ -121,7 +117,7 @@ describe('flow simulation: inputs and checks that change nothing', () => {
 
   it('a missing notebook without a manifest is an error', async () => {
     const aws = newAccount();
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.failure).toMatch(/Notebook MyNotebook does not exist and no unfinished manifest/);
     expect(aws.mutatingCalls()).toEqual([]);
   });
@@ -129,7 +125,7 @@ describe('flow simulation: inputs and checks that change nothing', () => {
   it('a notebook being deleted is an error', async () => {
     const aws = newAccount();
     addNotebook(aws, { status: 'Deleting' });
-    const execution = await remediate(aws, python);
+    const execution = await remediate(aws, python());
     expect(execution.failure).toMatch(/is being deleted/);
     expect(aws.mutatingCalls()).toEqual([]);
   });
@@ -137,7 +133,7 @@ describe('flow simulation: inputs and checks that change nothing', () => {
   it('an unreachable bucket stops the run before anything changes', async () => {
     const aws = newAccount();
     const before = addNotebook(aws);
-    const execution = await remediate(aws, python, { BackupBucketName: 'no-such-bucket' });
+    const execution = await remediate(aws, python(), { BackupBucketName: 'no-such-bucket' });
     expect(execution.failure).toMatch(/Backup bucket no-such-bucket cannot be reached/);
     expectUntouched(aws, before);
   });

@@ -4,7 +4,7 @@
  * scoping is checked.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AUTOMATION_ROLE_PERMISSIONS,
   NOTEBOOK_ROLE_PERMISSIONS,
@@ -14,7 +14,7 @@ import {
   TEMPORARY_CONFIG_PREFIX,
 } from '../../remediation/index';
 import type { CallRecord } from './simulation/fake-aws';
-import { addNotebook, KEY_ALIAS, NAME, newAccount, PythonBridge, remediate } from './simulation/world';
+import { addNotebook, KEY_ALIAS, NAME, newAccount, pythonBridgePerFile, remediate } from './simulation/world';
 
 const S3_ACTIONS: Record<string, string> = { ListObjectsV2: 'ListBucket', HeadBucket: 'ListBucket' };
 const IMPLIED = ['iam:PassRole', 'sagemaker:AddTags', 'kms:CreateGrant', 'kms:DescribeKey'];
@@ -24,34 +24,32 @@ function iamAction(call: CallRecord): string {
 }
 
 let observed = new Set<string>();
-let python: PythonBridge;
+const python = pythonBridgePerFile();
 
 beforeAll(async () => {
-  python = new PythonBridge();
   const calls: CallRecord[] = [];
   const happy = newAccount();
   addNotebook(happy);
-  await remediate(happy, python, { NotebookInstanceName: NAME.toLowerCase() });
+  await remediate(happy, python(), { NotebookInstanceName: NAME.toLowerCase() });
   calls.push(...happy.calls);
   // A volume key named by its alias: ResolveNotebook resolves it (kms:DescribeKey) before simulating.
   const aliasedKey = newAccount();
   addNotebook(aliasedKey, { settings: { KmsKeyId: KEY_ALIAS } });
-  await remediate(aliasedKey, python);
+  await remediate(aliasedKey, python());
   calls.push(...aliasedKey.calls);
   const backupFails = newAccount();
   addNotebook(backupFails);
   backupFails.sagemaker.hookOutcome.backup = 'never';
-  await remediate(backupFails, python, { BackupTimeoutMinutes: '20' });
+  await remediate(backupFails, python(), { BackupTimeoutMinutes: '20' });
   calls.push(...backupFails.calls);
   const createFails = newAccount();
   addNotebook(createFails);
   createFails.sagemaker.createFailuresLeft = 4;
-  await remediate(createFails, python);
-  await remediate(createFails, python);
+  await remediate(createFails, python());
+  await remediate(createFails, python());
   calls.push(...createFails.calls);
   observed = new Set(calls.map(iamAction));
 });
-afterAll(() => python.close());
 
 describe('automation role permissions', () => {
   const derived = AUTOMATION_ROLE_PERMISSIONS.map((permission) => permission.action);

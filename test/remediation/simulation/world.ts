@@ -2,6 +2,8 @@
  * A small account for the flow simulation: two VPCs, a backup bucket, a fully configured notebook, and an
  * automation role allowed to recreate it.
  */
+
+import { afterAll, beforeAll } from 'vitest';
 import { RUNBOOK } from '../../../remediation/index';
 import { FakeAws } from './fake-aws';
 import { FakeSageMaker, type Notebook } from './fake-sagemaker';
@@ -120,6 +122,22 @@ export function objectsEndingWith(aws: FakeAws, suffix: string): JsonObject[] {
     .keys(BUCKET, '')
     .filter((key) => key.endsWith(suffix))
     .map((key) => JSON.parse(aws.s3.get(BUCKET, key) ?? '{}') as JsonObject);
+}
+
+/**
+ * One Python bridge for the test file that calls this: started before its tests, closed after them.
+ * Returns a getter because the bridge exists only once the hook has run.
+ */
+export function pythonBridgePerFile(): () => PythonBridge {
+  let bridge: PythonBridge | undefined;
+  beforeAll(() => {
+    bridge = new PythonBridge();
+  });
+  afterAll(() => bridge?.close());
+  return () => {
+    if (!bridge) throw new Error('the Python bridge starts in beforeAll: use it inside tests or hooks');
+    return bridge;
+  };
 }
 
 export { PythonBridge };
