@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { NotebookVpcGuard } from './construct';
-import { propsFromContext } from './context';
 import { writeGuardrails } from './guardrails/index';
+import { propsFromContext } from './settings/index';
 
 export const DIST_DIRECTORY = join(import.meta.dirname, '..', 'dist');
 export const CONFORMANCE_PACK_FILE = join(DIST_DIRECTORY, 'conformance-pack.yaml');

@@ -8,18 +8,18 @@ import type { App } from 'aws-cdk-lib';
 import { Aws, CfnOutput, type IPolicyValidationPlugin } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { allowConfigToInvoke } from './config-invoke';
-import { StandaloneConfigRule } from './config-rule';
-import { type ConformancePack, conformancePack } from './conformance-pack';
-import type { Guardrails } from './guardrail-settings';
+import { allowConfigToInvoke } from './detection/config-invoke';
+import { StandaloneConfigRule } from './detection/config-rule';
+import { type ConformancePack, conformancePack } from './detection/conformance-pack';
+import { PackDeployment } from './detection/pack-deployment';
+import { RuleFunction } from './detection/rule-function';
 import { NotebookGuardrails } from './guardrails/index';
-import { memberRoleName } from './member-account';
-import { OrganizationDeployment } from './organization';
-import { PackDeployment } from './pack-deployment';
-import { RemediationKit } from './remediation-kit';
-import { RuleFunction } from './rule-function';
-import { SecurityHubAction } from './security-hub';
-import { type GuardSettings, type NotebookVpcGuardProps, resolveSettings } from './settings';
+import { memberRoleName } from './organization/member-account';
+import { OrganizationDeployment } from './organization/organization';
+import { RemediationKit } from './remediation/remediation-kit';
+import { SecurityHubAction } from './security-hub/action';
+import type { Guardrails } from './settings/index';
+import { type GuardSettings, type NotebookVpcGuardProps, resolveSettings } from './settings/index';
 
 export interface NotebookVpcGuardConstructProps extends NotebookVpcGuardProps {
   /** Organization mode: validation plugins (cdk-nag) for the member template, synthesized as its own app. */

@@ -12,8 +12,8 @@ import {
   PACK_REMEDIATION_ID,
   PACK_RULE_ID,
   type PackTemplate,
-} from '../../stack/conformance-pack';
-import { resolveSettings } from '../../stack/settings';
+} from '../../stack/detection/conformance-pack';
+import { resolveSettings } from '../../stack/settings/index';
 import { MODES, onlyResource, resourcesOfType, SECURITY_GROUPS, SUBNET, synthesize } from './support';
 
 const packMode = synthesize(MODES.conformancePack);

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS, toInputParameters } from '../../rule/parameters';
-import { RULE_ACTIONS } from '../../stack/rule-access';
-import { RULE_FUNCTION_MEMORY_MB } from '../../stack/rule-function';
+import { RULE_ACTIONS } from '../../stack/detection/rule-access';
+import { RULE_FUNCTION_MEMORY_MB } from '../../stack/detection/rule-function';
 import {
   actionsOf,
   MODES,

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { RUNBOOK } from '../../remediation';
-import { PACK_PARAMETERS } from '../../stack/conformance-pack';
-import { MEMBER_PARAMETERS } from '../../stack/member-account';
-import { RULE_ACTIONS } from '../../stack/rule-access';
+import { PACK_PARAMETERS } from '../../stack/detection/conformance-pack';
+import { RULE_ACTIONS } from '../../stack/detection/rule-access';
+import { MEMBER_PARAMETERS } from '../../stack/organization/member-account';
 import {
   actionsOf,
   MODES,

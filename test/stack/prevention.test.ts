@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { guardrailPolicies } from '../../stack/guardrails';
-import { InvalidSettingError, type NotebookVpcGuardProps, resolveSettings } from '../../stack/settings';
+import { InvalidSettingError, type NotebookVpcGuardProps, resolveSettings } from '../../stack/settings/index';
 import { MODES, ORGANIZATION_ID, ROOT_OU, resourcesOfType, SUBNET, synthesize, TARGET } from './support';
 
 describe('guardrails', () => {

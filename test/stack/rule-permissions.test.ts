@@ -9,7 +9,7 @@ import { AccountSessions } from '../../rule/clients';
 import { loadExampleAccount } from '../../rule/examples/index';
 import { createHandler } from '../../rule/handler';
 import { createOfflineAws, toNotebookConfiguration } from '../../rule/offline/index';
-import { RULE_ACTIONS } from '../../stack/rule-access';
+import { RULE_ACTIONS } from '../../stack/detection/rule-access';
 import {
   changeEvent,
   lambdaContext,

@@ -5,7 +5,7 @@
  */
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
-import { ACTION_ID, ACTION_NAME, selectedNotebooksExpression } from '../../stack/security-hub';
+import { ACTION_ID, ACTION_NAME, selectedNotebooksExpression } from '../../stack/security-hub/action';
 import {
   actionsOf,
   MODES,

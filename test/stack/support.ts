@@ -6,7 +6,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { NotebookVpcGuard } from '../../stack/construct';
-import type { NotebookVpcGuardProps } from '../../stack/settings';
+import type { NotebookVpcGuardProps } from '../../stack/settings/index';
 
 export const SUBNET = 'subnet-0aa11bb22cc33dd44';
 export const SECURITY_GROUPS = ['sg-0d1e2f3a4b5c6d7e8', 'sg-0a1b2c3d'];

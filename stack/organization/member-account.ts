@@ -17,11 +17,11 @@ import {
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { conformancePack } from './conformance-pack';
-import { PackDeployment } from './pack-deployment';
-import { RemediationKit } from './remediation-kit';
-import { RULE_ACCESS_WILDCARD_REASONS, ruleAccessStatements } from './rule-access';
-import type { GuardSettings, OrganizationSettings } from './settings';
+import { conformancePack } from '../detection/conformance-pack';
+import { PackDeployment } from '../detection/pack-deployment';
+import { RULE_ACCESS_WILDCARD_REASONS, ruleAccessStatements } from '../detection/rule-access';
+import { RemediationKit } from '../remediation/remediation-kit';
+import type { GuardSettings, OrganizationSettings } from '../settings/index';
 
 /** The member template's parameters, set by the StackSet from the delegated-admin account's resources. */
 export const MEMBER_PARAMETERS = {

@@ -2,7 +2,7 @@
  * Small checks for deploy-time settings. Each failure names the setting (the same name in props and in CDK
  * context), so a typo in `cdk.json` or `-c` is reported where it was made, at synth, never at deploy.
  */
-import { describeValue } from '../rule/text';
+import { describeValue } from '../../rule/text';
 
 export class InvalidSettingError extends Error {
   override readonly name = 'InvalidSettingError';

@@ -7,9 +7,9 @@
  * Only Ref, Fn::If, Fn::Equals and Fn::Not are used, as in AWS's own sample packs.
  */
 import { stringify } from 'yaml';
-import { PARAMETER_NAMES as RULE_PARAMETER_NAMES, toInputParameters } from '../rule/parameters';
+import { PARAMETER_NAMES as RULE_PARAMETER_NAMES, toInputParameters } from '../../rule/parameters';
+import type { GuardSettings } from '../settings/index';
 import { type CfnValue, configRuleProperties, remediationProperties } from './config-resources';
-import type { GuardSettings } from './settings';
 
 export const PACK_RULE_ID = 'SageMakerNotebookVpcGuard';
 export const PACK_REMEDIATION_ID = `${PACK_RULE_ID}Remediation`;

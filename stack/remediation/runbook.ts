@@ -7,9 +7,9 @@ import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { AUTOMATION_ROLE_PERMISSIONS, type ResourceScope, RUNBOOK } from '../remediation/index';
+import { AUTOMATION_ROLE_PERMISSIONS, type ResourceScope, RUNBOOK } from '../../remediation/index';
+import type { GuardSettings } from '../settings/index';
 import { acknowledgeWildcards, notebookRoleArns, permissionStatements } from './permissions';
-import type { GuardSettings } from './settings';
 
 export interface RemediationRunbookProps {
   readonly settings: GuardSettings;

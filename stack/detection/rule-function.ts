@@ -12,11 +12,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { RULE_BUILD_OPTIONS, RULE_ENTRY } from '../rule/build';
-import { nagValue } from './nag';
+import { RULE_BUILD_OPTIONS, RULE_ENTRY } from '../../rule/build';
+import { nagValue } from '../nag';
 import { RULE_ACCESS_WILDCARD_REASONS, ruleAccessStatements } from './rule-access';
 
-const RULE_BUILD_SCRIPT = join(import.meta.dirname, '..', 'rule', 'build.ts');
+const RULE_BUILD_SCRIPT = join(import.meta.dirname, '..', '..', 'rule', 'build.ts');
 const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
 
 /** A sweep of thousands of notebooks: bounded-concurrency API calls that must finish within one invocation. */

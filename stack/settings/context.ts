@@ -5,10 +5,10 @@
  * Only the shape is checked here; resolveSettings checks the values.
  */
 import type { Node } from 'constructs';
-import { InvalidParameterError, toRuleParameters } from '../rule/parameters';
-import { describeValue } from '../rule/text';
-import type { OrganizationProps } from './organization-settings';
-import { InvalidSettingError, type NotebookVpcGuardProps } from './settings';
+import { InvalidParameterError, toRuleParameters } from '../../rule/parameters';
+import { describeValue } from '../../rule/text';
+import { InvalidSettingError } from './checks';
+import type { NotebookVpcGuardProps, OrganizationProps } from './props';
 
 type ContextReader = (key: string) => unknown;
 

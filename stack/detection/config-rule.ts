@@ -5,7 +5,8 @@
 import { Aws, CfnResource } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, type IDependable } from 'constructs';
-import { toInputParameters } from '../rule/parameters';
+import { toInputParameters } from '../../rule/parameters';
+import type { GuardSettings } from '../settings/index';
 import { allowConfigToInvoke } from './config-invoke';
 import {
   configRuleProperties,
@@ -13,7 +14,6 @@ import {
   type RemediationBindings,
   remediationProperties,
 } from './config-resources';
-import type { GuardSettings } from './settings';
 
 export interface StandaloneConfigRuleProps {
   readonly settings: GuardSettings;

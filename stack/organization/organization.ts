@@ -13,11 +13,11 @@ import { Aws, CfnStackSet, type IPolicyValidationPlugin, Stage } from 'aws-cdk-l
 import * as config from 'aws-cdk-lib/aws-config';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { allowConfigToInvoke } from './config-invoke';
-import { conformancePack, packInputParameters } from './conformance-pack';
+import { allowConfigToInvoke } from '../detection/config-invoke';
+import { conformancePack, packInputParameters } from '../detection/conformance-pack';
+import type { RuleFunction } from '../detection/rule-function';
+import type { GuardSettings, OrganizationSettings } from '../settings/index';
 import { MEMBER_PARAMETERS, type MemberTemplate, synthesizeMemberTemplate } from './member-account';
-import type { RuleFunction } from './rule-function';
-import type { GuardSettings, OrganizationSettings } from './settings';
 
 export interface OrganizationDeploymentProps {
   readonly settings: GuardSettings & { readonly organization: OrganizationSettings };

@@ -6,8 +6,8 @@
  */
 import * as config from 'aws-cdk-lib/aws-config';
 import { Construct, type IDependable } from 'constructs';
+import type { RemediationKit } from '../remediation/remediation-kit';
 import { type ConformancePack, packInputParameters } from './conformance-pack';
-import type { RemediationKit } from './remediation-kit';
 
 export interface PackDeploymentProps {
   readonly name: string;

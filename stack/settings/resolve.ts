@@ -1,98 +1,33 @@
 /**
- * Deploy-time settings: the props of the NotebookVpcGuard construct, which are also the CDK context keys of
- * the app (same names), resolved once into GuardSettings with every default filled in and every
- * combination that would deploy something broken or unsafe rejected with an error naming the setting.
+ * Props (props.ts) → GuardSettings, once, with every default filled in and every combination that would deploy
+ * something broken or unsafe rejected with an error naming the setting. The per-part resolvers (organization,
+ * remediation, guardrails) run in that order: each may read what the earlier ones resolved.
  */
-import { BACKUP_PREFIX_DEFAULT, PARAMETERS as RUNBOOK_PARAMETERS } from '../remediation/index';
+import { BACKUP_PREFIX_DEFAULT, PARAMETERS as RUNBOOK_PARAMETERS } from '../../remediation/index';
 import {
   DEFAULT_PARAMETERS,
   InvalidParameterError,
   type RuleParameters,
   toInputParameters,
   toRuleParameters,
-} from '../rule/parameters';
-import { type Guardrails, resolveGuardrails } from './guardrail-settings';
+} from '../../rule/parameters';
+import { checkInteger, checkList, checkOneOf, checkPattern, InvalidSettingError } from './checks';
+import { type Guardrails, resolveGuardrails } from './guardrails';
+import { type OrganizationSettings, resolveOrganization } from './organization';
 import {
-  type OrganizationProps,
-  type OrganizationSettings,
-  resolveOrganization,
-} from './organization-settings';
+  DEPLOYMENTS,
+  type Deployment,
+  LOG_RETENTION_DAYS,
+  type NotebookVpcGuardProps,
+  SCHEDULES,
+  type Schedule,
+} from './props';
 import {
   type AutomaticRemediation,
   type RemediationTarget,
   resolveAutomaticRemediation,
   resolveRemediationTarget,
-} from './remediation-settings';
-import { checkInteger, checkList, checkOneOf, checkPattern, InvalidSettingError } from './settings-checks';
-
-export type { OrganizationCoverage, OrganizationProps, OrganizationSettings } from './organization-settings';
-export type { AutomaticRemediation, RemediationTarget } from './remediation-settings';
-export { InvalidSettingError } from './settings-checks';
-
-export const SCHEDULES = [
-  'One_Hour',
-  'Three_Hours',
-  'Six_Hours',
-  'Twelve_Hours',
-  'TwentyFour_Hours',
-] as const;
-export type Schedule = (typeof SCHEDULES)[number];
-export const DEPLOYMENTS = ['config-rule', 'conformance-pack', 'organization'] as const;
-export type Deployment = (typeof DEPLOYMENTS)[number];
-export type DirectInternetAccess = 'Disabled' | 'Enabled';
-
-/** CloudWatch Logs accepts only these retention periods. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
-export interface NotebookVpcGuardProps {
-  /** Config rule name. Default `sagemaker-notebook-vpc-guard`. */
-  readonly ruleName?: string;
-  /** The rule's parameters (see the rule's README); validated by the rule's own parser. */
-  readonly ruleParameters?: Partial<RuleParameters>;
-  /** Periodic sweep frequency. Default `TwentyFour_Hours`. */
-  readonly schedule?: Schedule;
-  /** Subnet the runbook recreates notebooks in. Without it (and the security groups) no remediation is wired. */
-  readonly remediationSubnetId?: string;
-  /** 1 to 5 security groups of the remediation subnet's VPC. */
-  readonly remediationSecurityGroupIds?: readonly string[];
-  /** Default `Disabled`. */
-  readonly remediationDirectInternetAccess?: DirectInternetAccess;
-  /** Run the runbook automatically on NON_COMPLIANT notebooks. Default false (the console's "Remediate"). */
-  readonly automaticRemediation?: boolean;
-  readonly automaticRemediationMaxAttempts?: number;
-  readonly automaticRemediationRetrySeconds?: number;
-  readonly automaticRemediationConcurrencyPercent?: number;
-  readonly automaticRemediationErrorPercent?: number;
-  /** `create` (default): a new bucket; `none`: no backups; anything else: the name of an existing bucket. */
-  readonly backupBucket?: string;
-  /** Days a backup in a created bucket is kept. Default 90. */
-  readonly backupRetentionDays?: number;
-  readonly backupPrefix?: string;
-  /** Notebook execution roles the runbook may pass to SageMaker: names (may end in `*`) or role ARNs. */
-  readonly allowedNotebookRoles?: readonly string[];
-  /** KMS keys of notebook volumes: the runbook may create grants on these only. */
-  readonly notebookKmsKeyArns?: readonly string[];
-  /** Default `config-rule`. */
-  readonly deployment?: Deployment;
-  /** Security Hub custom action "Recreate in VPC". Default: on when a remediation target is set. */
-  readonly securityHubAction?: boolean;
-  /** Default 365. */
-  readonly logRetentionDays?: number;
-  /** Required when `deployment` is `organization`. */
-  readonly organization?: OrganizationProps;
-  /** Guardrails: the subnets of `ruleParameters.vpcIds` (no IAM condition key carries the VPC). */
-  readonly guardrailApprovedVpcSubnetIds?: readonly string[];
-  /** Guardrails only: the security groups notebooks may use (the remediation target's are always approved). */
-  readonly guardrailApprovedSecurityGroupIds?: readonly string[];
-  /** Single account: deploy the guardrail IAM managed policy. Default false. */
-  readonly guardrailManagedPolicy?: boolean;
-  /** Roles (names) to attach the guardrail managed policy to; it can also be attached later. */
-  readonly guardrailManagedPolicyRoles?: readonly string[];
-  /** Organization mode: deploy the guardrail SCP attached to these roots, OUs or accounts. Default: none. */
-  readonly guardrailScpTargetIds?: readonly string[];
-}
+} from './remediation';
 
 export type BackupBucketChoice =
   | { readonly kind: 'create'; readonly retentionDays: number }

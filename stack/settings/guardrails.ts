@@ -3,16 +3,16 @@
  * whether to deploy the IAM managed policy (single account) or the SCP (organization mode) — both off by
  * default. The generator's own checks run here, so a bad combination fails at synth naming our setting.
  */
-import type { RuleParameters } from '../rule/parameters';
+import type { RuleParameters } from '../../rule/parameters';
 import {
   type GuardrailSettings,
   GuardrailSettingsError,
   GuardrailTooLargeError,
   guardrailPolicies,
-} from './guardrails/index';
-import type { RemediationTarget } from './remediation-settings';
-import type { Deployment, NotebookVpcGuardProps } from './settings';
-import { checkList, InvalidSettingError } from './settings-checks';
+} from '../guardrails/index';
+import { checkList, InvalidSettingError } from './checks';
+import type { Deployment, NotebookVpcGuardProps } from './props';
+import type { RemediationTarget } from './remediation';
 
 export interface Guardrails {
   readonly settings: GuardrailSettings;

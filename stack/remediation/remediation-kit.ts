@@ -5,11 +5,11 @@
  */
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { RemediationBindings } from '../detection/config-resources';
+import type { GuardSettings } from '../settings/index';
 import { BackupBucket } from './backup-bucket';
-import type { RemediationBindings } from './config-resources';
 import { NotebookRolePolicy } from './notebook-role-policy';
 import { RemediationRunbook } from './runbook';
-import type { GuardSettings } from './settings';
 
 /** The kit's resources as the runbook's parameters: deployed names and ARNs (CDK tokens). */
 export interface KitBindings extends RemediationBindings {

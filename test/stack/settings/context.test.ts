@@ -3,9 +3,8 @@
  */
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { propsFromContext } from '../../stack/context';
-import { InvalidSettingError, resolveSettings } from '../../stack/settings';
-import { ORGANIZATION_ID, ROOT_OU, SECURITY_GROUPS, SUBNET } from './support';
+import { InvalidSettingError, propsFromContext, resolveSettings } from '../../../stack/settings/index';
+import { ORGANIZATION_ID, ROOT_OU, SECURITY_GROUPS, SUBNET } from '../support';
 
 const fromContext = (context: Record<string, unknown>) => propsFromContext(new App({ context }).node);
 

@@ -4,12 +4,12 @@
  * conformance pack template. Values are strings (CDK tokens included) or intrinsic objects (`{ Ref }`
  * to a pack parameter).
  */
-import type { ParameterName as RunbookParameterName } from '../remediation/index';
+import type { ParameterName as RunbookParameterName } from '../../remediation/index';
 import {
   PARAMETER_NAMES as RULE_PARAMETER_NAMES,
   type ParameterName as RuleParameterName,
-} from '../rule/parameters';
-import type { GuardSettings, RemediationTarget } from './settings';
+} from '../../rule/parameters';
+import type { GuardSettings, RemediationTarget } from '../settings/index';
 
 export type CfnValue = string | { readonly [intrinsic: string]: unknown };
 

@@ -12,8 +12,8 @@ import {
   type ResourceScope,
   resourceArns,
   TEMPORARY_CONFIG_PREFIX,
-} from '../remediation/index';
-import { nagValue } from './nag';
+} from '../../remediation/index';
+import { nagValue } from '../nag';
 
 /** Role names (with path) become ARNs in the account the stack is deployed to. */
 export function notebookRoleArns(roles: readonly string[]): readonly string[] {

@@ -3,16 +3,16 @@
  * refused at synth with an error naming the setting.
  */
 import { describe, expect, it } from 'vitest';
-import { BACKUP_PREFIX_DEFAULT } from '../../remediation';
-import { DEFAULT_PARAMETERS } from '../../rule/parameters';
-import { AUTOMATIC_REMEDIATION_DEFAULTS } from '../../stack/remediation-settings';
+import { BACKUP_PREFIX_DEFAULT } from '../../../remediation';
+import { DEFAULT_PARAMETERS } from '../../../rule/parameters';
 import {
+  AUTOMATIC_REMEDIATION_DEFAULTS,
   DEFAULT_NOTEBOOK_ROLES,
   DEFAULT_RULE_NAME,
   InvalidSettingError,
   type NotebookVpcGuardProps,
   resolveSettings,
-} from '../../stack/settings';
+} from '../../../stack/settings/index';
 import {
   KMS_KEY,
   MODES,
@@ -22,7 +22,7 @@ import {
   SUBNET,
   synthesize,
   TARGET,
-} from './support';
+} from '../support';
 
 describe('defaults', () => {
   it('with no settings: detection with the rule defaults, a created backup bucket, no remediation target', () => {

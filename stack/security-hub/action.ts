@@ -14,10 +14,10 @@ import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { literalTarget, runbookTargetParameters } from './config-resources';
-import { nagValue } from './nag';
-import type { KitBindings } from './remediation-kit';
-import type { GuardSettings } from './settings';
+import { literalTarget, runbookTargetParameters } from '../detection/config-resources';
+import { nagValue } from '../nag';
+import type { KitBindings } from '../remediation/remediation-kit';
+import type { GuardSettings } from '../settings/index';
 
 /** Security Hub limits: name under 20 characters, id up to 20 alphanumerics. */
 export const ACTION_NAME = 'Recreate in VPC';

@@ -3,10 +3,10 @@
  * consistent with the rule: a notebook recreated where the rule would still flag it would be destroyed and
  * rebuilt again on every automatic attempt.
  */
-import { type RuleParameters, SECURITY_GROUP_ID_PATTERN, SUBNET_ID_PATTERN } from '../rule/parameters';
-import type { OrganizationSettings } from './organization-settings';
-import type { DirectInternetAccess, NotebookVpcGuardProps } from './settings';
-import { checkInteger, checkList, checkOneOf, checkPattern, InvalidSettingError } from './settings-checks';
+import { type RuleParameters, SECURITY_GROUP_ID_PATTERN, SUBNET_ID_PATTERN } from '../../rule/parameters';
+import { checkInteger, checkList, checkOneOf, checkPattern, InvalidSettingError } from './checks';
+import type { OrganizationSettings } from './organization';
+import type { DirectInternetAccess, NotebookVpcGuardProps } from './props';
 
 export interface RemediationTarget {
   readonly subnetId: string;

@@ -2,33 +2,14 @@
  * Organization mode: the rule Lambda stays in this (delegated-admin or management) account and a
  * service-managed StackSet prepares every member account of the target OUs.
  */
-import type { Deployment } from './settings';
-import { checkList, checkOneOf, checkPattern, InvalidSettingError } from './settings-checks';
-
-/**
- * - `member-conformance-packs`: the StackSet also puts a conformance pack (rule + remediation) into each
- *   member account, so each pack names that account's own automation role as a literal ARN.
- * - `organization-conformance-pack`: one organization conformance pack (members cannot change or delete it),
- *   detection only: its single template cannot name each account's automation role.
- */
-export const ORGANIZATION_COVERAGES = ['member-conformance-packs', 'organization-conformance-pack'] as const;
-export type OrganizationCoverage = (typeof ORGANIZATION_COVERAGES)[number];
-export type StackSetCallAs = 'SELF' | 'DELEGATED_ADMIN';
-
-export interface OrganizationProps {
-  /** `o-…`: the Lambda assumes member roles of this organization only. */
-  readonly organizationId: string;
-  /** OUs (`ou-…`) or the root (`r-…`) whose accounts get the member stack, including accounts added later. */
-  readonly targetOrganizationalUnitIds: readonly string[];
-  /** Default `member-conformance-packs`. */
-  readonly coverage?: OrganizationCoverage;
-  /** When given, only Config in these accounts may invoke the Lambda (one resource-policy statement each). */
-  readonly memberAccountIds?: readonly string[];
-  /** Name of the role the Lambda assumes in member accounts (the region is appended). */
-  readonly memberRoleName?: string;
-  /** `DELEGATED_ADMIN` (default) when this account is a StackSets delegated administrator, `SELF` in the management account. */
-  readonly callAs?: StackSetCallAs;
-}
+import { checkList, checkOneOf, checkPattern, InvalidSettingError } from './checks';
+import {
+  type Deployment,
+  ORGANIZATION_COVERAGES,
+  type OrganizationCoverage,
+  type OrganizationProps,
+  type StackSetCallAs,
+} from './props';
 
 export interface OrganizationSettings {
   readonly organizationId: string;

@@ -1,0 +1,19 @@
+/** The settings' public surface: props in, validated GuardSettings out. */
+export { InvalidSettingError } from './checks';
+export { propsFromContext } from './context';
+export type { Guardrails } from './guardrails';
+export { DEFAULT_MEMBER_ROLE_NAME, type OrganizationSettings } from './organization';
+export * from './props';
+export {
+  AUTOMATIC_REMEDIATION_DEFAULTS,
+  type AutomaticRemediation,
+  type RemediationTarget,
+} from './remediation';
+export {
+  type BackupBucketChoice,
+  DEFAULT_BACKUP_RETENTION_DAYS,
+  DEFAULT_NOTEBOOK_ROLES,
+  DEFAULT_RULE_NAME,
+  type GuardSettings,
+  resolveSettings,
+} from './resolve';

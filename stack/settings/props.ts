@@ -1,0 +1,95 @@
+/**
+ * What a deployer writes: the NotebookVpcGuard construct's props, which are also the CDK context keys of the
+ * app (same names). Types only and the lists of allowed values; resolve.ts turns them into GuardSettings.
+ */
+import type { RuleParameters } from '../../rule/parameters';
+
+export const SCHEDULES = [
+  'One_Hour',
+  'Three_Hours',
+  'Six_Hours',
+  'Twelve_Hours',
+  'TwentyFour_Hours',
+] as const;
+export type Schedule = (typeof SCHEDULES)[number];
+export const DEPLOYMENTS = ['config-rule', 'conformance-pack', 'organization'] as const;
+export type Deployment = (typeof DEPLOYMENTS)[number];
+export type DirectInternetAccess = 'Disabled' | 'Enabled';
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export interface NotebookVpcGuardProps {
+  /** Config rule name. Default `sagemaker-notebook-vpc-guard`. */
+  readonly ruleName?: string;
+  /** The rule's parameters (see the rule's README); validated by the rule's own parser. */
+  readonly ruleParameters?: Partial<RuleParameters>;
+  /** Periodic sweep frequency. Default `TwentyFour_Hours`. */
+  readonly schedule?: Schedule;
+  /** Subnet the runbook recreates notebooks in. Without it (and the security groups) no remediation is wired. */
+  readonly remediationSubnetId?: string;
+  /** 1 to 5 security groups of the remediation subnet's VPC. */
+  readonly remediationSecurityGroupIds?: readonly string[];
+  /** Default `Disabled`. */
+  readonly remediationDirectInternetAccess?: DirectInternetAccess;
+  /** Run the runbook automatically on NON_COMPLIANT notebooks. Default false (the console's "Remediate"). */
+  readonly automaticRemediation?: boolean;
+  readonly automaticRemediationMaxAttempts?: number;
+  readonly automaticRemediationRetrySeconds?: number;
+  readonly automaticRemediationConcurrencyPercent?: number;
+  readonly automaticRemediationErrorPercent?: number;
+  /** `create` (default): a new bucket; `none`: no backups; anything else: the name of an existing bucket. */
+  readonly backupBucket?: string;
+  /** Days a backup in a created bucket is kept. Default 90. */
+  readonly backupRetentionDays?: number;
+  readonly backupPrefix?: string;
+  /** Notebook execution roles the runbook may pass to SageMaker: names (may end in `*`) or role ARNs. */
+  readonly allowedNotebookRoles?: readonly string[];
+  /** KMS keys of notebook volumes: the runbook may create grants on these only. */
+  readonly notebookKmsKeyArns?: readonly string[];
+  /** Default `config-rule`. */
+  readonly deployment?: Deployment;
+  /** Security Hub custom action "Recreate in VPC". Default: on when a remediation target is set. */
+  readonly securityHubAction?: boolean;
+  /** Default 365. */
+  readonly logRetentionDays?: number;
+  /** Required when `deployment` is `organization`. */
+  readonly organization?: OrganizationProps;
+  /** Guardrails: the subnets of `ruleParameters.vpcIds` (no IAM condition key carries the VPC). */
+  readonly guardrailApprovedVpcSubnetIds?: readonly string[];
+  /** Guardrails only: the security groups notebooks may use (the remediation target's are always approved). */
+  readonly guardrailApprovedSecurityGroupIds?: readonly string[];
+  /** Single account: deploy the guardrail IAM managed policy. Default false. */
+  readonly guardrailManagedPolicy?: boolean;
+  /** Roles (names) to attach the guardrail managed policy to; it can also be attached later. */
+  readonly guardrailManagedPolicyRoles?: readonly string[];
+  /** Organization mode: deploy the guardrail SCP attached to these roots, OUs or accounts. Default: none. */
+  readonly guardrailScpTargetIds?: readonly string[];
+}
+
+/**
+ * - `member-conformance-packs`: the StackSet also puts a conformance pack (rule + remediation) into each
+ *   member account, so each pack names that account's own automation role as a literal ARN.
+ * - `organization-conformance-pack`: one organization conformance pack (members cannot change or delete it),
+ *   detection only: its single template cannot name each account's automation role.
+ */
+export const ORGANIZATION_COVERAGES = ['member-conformance-packs', 'organization-conformance-pack'] as const;
+export type OrganizationCoverage = (typeof ORGANIZATION_COVERAGES)[number];
+export type StackSetCallAs = 'SELF' | 'DELEGATED_ADMIN';
+
+export interface OrganizationProps {
+  /** `o-…`: the Lambda assumes member roles of this organization only. */
+  readonly organizationId: string;
+  /** OUs (`ou-…`) or the root (`r-…`) whose accounts get the member stack, including accounts added later. */
+  readonly targetOrganizationalUnitIds: readonly string[];
+  /** Default `member-conformance-packs`. */
+  readonly coverage?: OrganizationCoverage;
+  /** When given, only Config in these accounts may invoke the Lambda (one resource-policy statement each). */
+  readonly memberAccountIds?: readonly string[];
+  /** Name of the role the Lambda assumes in member accounts (the region is appended). */
+  readonly memberRoleName?: string;
+  /** `DELEGATED_ADMIN` (default) when this account is a StackSets delegated administrator, `SELF` in the management account. */
+  readonly callAs?: StackSetCallAs;
+}
