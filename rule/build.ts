@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 
-export const RULE_ENTRY = join(import.meta.dirname, 'handler.ts');
+export const RULE_ENTRY = join(import.meta.dirname, 'config', 'handler.ts');
 export const RULE_BUNDLE = join(import.meta.dirname, '..', 'dist', 'rule', 'index.js');
 
 const SDK_SCHEMA_FILE = /@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;

@@ -7,19 +7,19 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fromIni } from '@aws-sdk/credential-providers';
+import { createOfflineAws } from '../offline/index';
+import { parseInventory } from '../offline/parse-inventory';
 import { type AccountSession, createRuleClients } from './clients';
+import type { ResourceEvaluation } from './config/report';
+import { type SweepFailure, type SweepResult, sweep } from './config/sweep';
 import { loadExampleAccount } from './examples/index';
 import { NetworkFactsLookup } from './network';
-import { createOfflineAws } from './offline/index';
-import { parseInventory } from './offline/parse-inventory';
 import {
   DEFAULT_PARAMETERS,
   parseRuleParameters,
   type RuleParameters,
   toInputParameters,
 } from './parameters';
-import type { ResourceEvaluation } from './report';
-import { type SweepFailure, type SweepResult, sweep } from './sweep';
 
 const USAGE = `Usage: npm start -- [options]
 

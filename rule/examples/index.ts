@@ -3,8 +3,8 @@
  * rule, with the rule parameters it is meant to be evaluated with (`ruleParameters`) and, per notebook,
  * the scenario it shows and the verdict it expects under those parameters.
  */
-import type { Inventory } from '../offline/inventory.js';
-import { parseInventory } from '../offline/parse-inventory.js';
+import type { Inventory } from '../../offline/inventory.js';
+import { parseInventory } from '../../offline/parse-inventory.js';
 import account from './account.json' with { type: 'json' };
 
 /** A fresh copy each call, so no caller can change another's example. */

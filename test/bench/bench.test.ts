@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LoggedRequest } from '../../rule/offline/index';
+import type { LoggedRequest } from '../../offline/index';
 import { measureChangeEvents, reportChangeEvents, splitByEvent } from './change-events';
 import { BUNDLE_VARIANTS, coldStartRatios, measureColdStart, reportColdStart } from './cold-start';
 import { table } from './format';

@@ -3,8 +3,9 @@
  * first cold, the rest warm) against the fake endpoint; the request log is split per event and counted
  * per operation.
  */
+
+import { type Inventory, type LoggedRequest, toNotebookConfiguration } from '../../offline/index';
 import { loadExampleAccount } from '../../rule/examples/index';
-import { type Inventory, type LoggedRequest, toNotebookConfiguration } from '../../rule/offline/index';
 import { startFakeAws } from '../fake-aws/index';
 import { invokeBundle } from '../fake-aws/invoke-bundle';
 import { changeEvent, notificationItem } from '../fixtures/events';

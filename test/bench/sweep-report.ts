@@ -1,5 +1,5 @@
 /** The sweep-scale figures as text: scale and linearity, against sequential, concurrency levels, memory. */
-import { DEFAULT_SWEEP_CONCURRENCY } from '../../rule/sweep';
+import { DEFAULT_SWEEP_CONCURRENCY } from '../../rule/config/sweep';
 import { heading, mib, milliseconds, spread, table, times } from './format';
 import { ratio } from './statistics';
 import {

@@ -3,8 +3,8 @@
  * latency per call, logging as deployed, measured for wall time (the handler's own duration), calls and
  * peak memory.
  */
-import type { Inventory } from '../../rule/offline/index';
-import { DEFAULT_SWEEP_CONCURRENCY } from '../../rule/sweep';
+import type { Inventory } from '../../offline/index';
+import { DEFAULT_SWEEP_CONCURRENCY } from '../../rule/config/sweep';
 import { startFakeAws } from '../fake-aws/index';
 import { invokeBundle } from '../fake-aws/invoke-bundle';
 import { scheduledEvent } from '../fixtures/events';

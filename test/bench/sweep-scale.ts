@@ -3,7 +3,7 @@
  * per call, at the bundle's default concurrency, sequentially (SWEEP_CONCURRENCY=1, one notebook at a time
  * as rdklib-style rules do) and at other concurrency levels. All cases of one size are interleaved.
  */
-import { DEFAULT_SWEEP_CONCURRENCY } from '../../rule/sweep';
+import { DEFAULT_SWEEP_CONCURRENCY } from '../../rule/config/sweep';
 import { createSyntheticAccount } from '../fake-aws/index';
 import { milliseconds } from './format';
 import { interleave, samplesOf } from './interleave';

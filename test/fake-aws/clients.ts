@@ -2,7 +2,7 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { OFFLINE_CREDENTIALS } from '../../rule/offline/index.js';
+import { OFFLINE_CREDENTIALS } from '../../offline/index.js';
 import type { FakeAwsServer } from './server.js';
 
 export function endpointClients(server: FakeAwsServer, extra: { maxAttempts?: number } = {}) {

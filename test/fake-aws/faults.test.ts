@@ -5,8 +5,8 @@ import {
 import { DescribeRouteTablesCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { ListNotebookInstancesCommand, ListTagsCommand } from '@aws-sdk/client-sagemaker';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CallContext } from '../../offline/index.js';
 import { loadExampleAccount } from '../../rule/examples/index.js';
-import type { CallContext } from '../../rule/offline/index.js';
 import { endpointClients } from './clients.js';
 import { createFaultInjector, type FaultPolicy } from './faults.js';
 import { type FakeAwsServer, startFakeAws } from './server.js';

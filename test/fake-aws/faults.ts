@@ -8,7 +8,7 @@ import {
   type CommonErrorKind,
   commonError,
   type FakeAwsState,
-} from '../../rule/offline/index.js';
+} from '../../offline/index.js';
 
 export type FaultKind = Extract<
   CommonErrorKind,

@@ -13,7 +13,7 @@ import {
   OFFLINE_CREDENTIALS,
   type RequestLog,
   type WireRequest,
-} from '../../rule/offline/index.js';
+} from '../../offline/index.js';
 import {
   armEvaluationFailures,
   createFaultInjector,

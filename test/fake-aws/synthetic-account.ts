@@ -12,7 +12,7 @@ import type {
   Inventory,
   InventoryNotebook,
   PriorEvaluation,
-} from '../../rule/offline/index.js';
+} from '../../offline/index.js';
 
 export interface SyntheticAccountOptions {
   readonly notebooks: number;

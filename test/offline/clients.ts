@@ -2,8 +2,8 @@
 import { ConfigServiceClient, type ResourceType } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { createOfflineAws, type FakeAwsBackendOptions, type Inventory } from '../../offline/index.js';
 import { loadExampleAccount } from '../../rule/examples/index.js';
-import { createOfflineAws, type FakeAwsBackendOptions, type Inventory } from '../../rule/offline/index.js';
 
 /** The SDK's Config enum lacks the notebook type (the SDK lags the service). */
 export const NOTEBOOK_TYPE = 'AWS::SageMaker::NotebookInstance' as ResourceType;

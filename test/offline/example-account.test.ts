@@ -4,8 +4,8 @@
  */
 import type { RouteTable, SecurityGroup, Subnet } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
+import type { InventoryNotebook } from '../../offline/index.js';
 import { loadExampleAccount } from '../../rule/examples/index.js';
-import type { InventoryNotebook } from '../../rule/offline/index.js';
 import { type RuleParameters, toRuleParameters } from '../../rule/parameters.js';
 
 const account = loadExampleAccount();

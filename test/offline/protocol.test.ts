@@ -2,8 +2,8 @@ import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-conf
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeNotebookInstanceCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
+import { type CallInterceptor, commonError, createFakeAwsBackend } from '../../offline/index.js';
 import { loadExampleAccount } from '../../rule/examples/index.js';
-import { type CallInterceptor, commonError, createFakeAwsBackend } from '../../rule/offline/index.js';
 import { offlineClients } from './clients.js';
 
 const SIGNED = {

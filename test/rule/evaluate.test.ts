@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_ANNOTATION_LENGTH } from '../../rule/config/report';
 import { evaluateNotebook, factsNeeded, MissingFactError, type NetworkFacts } from '../../rule/evaluate';
 import { type Notebook, notebookFromConfigurationItem, notebookFromDescription } from '../../rule/notebook';
 import { DEFAULT_PARAMETERS, type RuleParameters } from '../../rule/parameters';
-import { MAX_ANNOTATION_LENGTH } from '../../rule/report';
 import { TRUNCATION_MARKER } from '../../rule/text';
 import { apiItem, describeOutput, notificationItem } from '../fixtures/events';
 

@@ -11,7 +11,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
 import { AccountSessions } from '../../rule/clients';
-import { createHandler } from '../../rule/handler';
+import { createHandler } from '../../rule/config/handler';
 
 export const SUBNET = 'subnet-0a1b2c3d4e5f60718';
 export const VPC = 'vpc-0aa11bb22cc33dd44';

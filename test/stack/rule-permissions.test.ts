@@ -5,10 +5,10 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
+import { createOfflineAws, toNotebookConfiguration } from '../../offline/index';
 import { AccountSessions } from '../../rule/clients';
+import { createHandler } from '../../rule/config/handler';
 import { loadExampleAccount } from '../../rule/examples/index';
-import { createHandler } from '../../rule/handler';
-import { createOfflineAws, toNotebookConfiguration } from '../../rule/offline/index';
 import { RULE_ACTIONS } from '../../stack/detection/rule-access';
 import {
   changeEvent,

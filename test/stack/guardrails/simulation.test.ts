@@ -7,9 +7,9 @@
  * are shown to be left to the rule; and the runbook's own create request is allowed.
  */
 import { describe, expect, it } from 'vitest';
+import type { InventoryNotebook } from '../../../offline/inventory';
 import { evaluateNotebook } from '../../../rule/evaluate';
 import { type Notebook, notebookFromDescription } from '../../../rule/notebook';
-import type { InventoryNotebook } from '../../../rule/offline/inventory';
 import { type RuleParameters, toRuleParameters } from '../../../rule/parameters';
 import {
   type GuardrailSettings,

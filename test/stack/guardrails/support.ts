@@ -6,9 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import type { CreateNotebookInstanceInput } from '@aws-sdk/client-sagemaker';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import type { Inventory, InventoryNotebook } from '../../../offline/inventory';
 import { embeddedScript, PARAMETERS } from '../../../remediation';
 import { loadExampleAccount } from '../../../rule/examples';
-import type { Inventory, InventoryNotebook } from '../../../rule/offline/inventory';
 import { type RuleParameters, toRuleParameters } from '../../../rule/parameters';
 import type { GuardrailSettings, PolicyDocument, RemediationTarget } from '../../../stack/guardrails';
 

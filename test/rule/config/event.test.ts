@@ -7,7 +7,7 @@ import {
   NOTEBOOK_RESOURCE_TYPE,
   parseInvokingEvent,
   parseRuleEvent,
-} from '../../rule/event';
+} from '../../../rule/config/event';
 import {
   apiItem,
   changeEvent,
@@ -15,7 +15,7 @@ import {
   oversizedEvent,
   SCHEDULED_TIME,
   scheduledEvent,
-} from '../fixtures/events';
+} from '../../fixtures/events';
 
 describe('parseRuleEvent / parseInvokingEvent', () => {
   it('reads a change notification into the one CI view', () => {

@@ -11,7 +11,7 @@ import {
   ListTagsCommand,
 } from '@aws-sdk/client-sagemaker';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { lambdaContext, RULE_NAME, SCHEDULED_TIME, scheduledEvent } from '../fixtures/events';
+import { lambdaContext, RULE_NAME, SCHEDULED_TIME, scheduledEvent } from '../../fixtures/events';
 import {
   configMock,
   ec2Mock,
@@ -20,7 +20,7 @@ import {
   SUBNET,
   sagemakerMock,
   testHandler,
-} from './support';
+} from '../support';
 
 const TYPE = 'AWS::SageMaker::NotebookInstance';
 const arnOf = (name: string) =>

@@ -3,16 +3,16 @@
  * the wire path (request serialization, pagination, retry on throttling) with nothing mocked in-process.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadExampleAccount } from '../../rule/examples/index';
-import type { Inventory } from '../../rule/offline/index';
+import type { Inventory } from '../../../offline/index';
+import { loadExampleAccount } from '../../../rule/examples/index';
 import {
   createSyntheticAccount,
   type FakeAwsServer,
   type FaultPolicy,
   startFakeAws,
-} from '../fake-aws/index';
-import { invokeBundle } from '../fake-aws/invoke-bundle';
-import { changeEvent, notificationItem, oversizedEvent, scheduledEvent } from '../fixtures/events';
+} from '../../fake-aws/index';
+import { invokeBundle } from '../../fake-aws/invoke-bundle';
+import { changeEvent, notificationItem, oversizedEvent, scheduledEvent } from '../../fixtures/events';
 
 let server: FakeAwsServer | undefined;
 afterEach(async () => {

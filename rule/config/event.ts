@@ -4,14 +4,14 @@
  * `configuration` as an object) and GetResourceConfigHistory's (`arn`, `accountId`, `configuration` as a JSON
  * string) — become the same ConfigurationItem view here and nowhere else.
  *
- * Applicability scenarios (numbers shared with test/rule/event.test.ts):
+ * Applicability scenarios (numbers shared with test/rule/config/event.test.ts):
  *   A1  status OK or ResourceDiscovered, type AWS::SageMaker::NotebookInstance → applicable
  *   A2  status ResourceDeleted, ResourceNotRecorded or ResourceDeletedNotRecorded → NOT_APPLICABLE
  *   A3  eventLeftScope: true → NOT_APPLICABLE
  *   A4  a CI of another resource type → NOT_APPLICABLE (reported under that CI's own type)
  */
 import type { ConfigurationItem as ApiConfigurationItem } from '@aws-sdk/client-config-service';
-import { describeValue } from './text';
+import { describeValue } from '../text';
 
 export const NOTEBOOK_RESOURCE_TYPE = 'AWS::SageMaker::NotebookInstance';
 

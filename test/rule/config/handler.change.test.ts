@@ -13,8 +13,8 @@ import {
   lambdaContext,
   notificationItem,
   oversizedEvent,
-} from '../fixtures/events';
-import { configMock, ec2Mock, putEvaluationsSent, resetMocks, sagemakerMock, testHandler } from './support';
+} from '../../fixtures/events';
+import { configMock, ec2Mock, putEvaluationsSent, resetMocks, sagemakerMock, testHandler } from '../support';
 
 const CAPTURE_TIME = new Date('2026-11-20T08:15:30.123Z');
 const RESOURCE = {

@@ -11,12 +11,12 @@ import {
   type ResourceType,
 } from '@aws-sdk/client-config-service';
 import pLimit from 'p-limit';
-import { assessNotebook } from './assess';
-import type { AccountSession } from './clients';
+import { assessNotebook } from '../assess';
+import type { AccountSession } from '../clients';
+import type { RuleParameters } from '../parameters';
+import { describeNotebook, listNotebookInstances } from '../sagemaker';
 import { NOTEBOOK_RESOURCE_TYPE } from './event';
-import type { RuleParameters } from './parameters';
 import type { ResourceEvaluation } from './report';
-import { describeNotebook, listNotebookInstances } from './sagemaker';
 
 export const DEFAULT_SWEEP_CONCURRENCY = 16;
 const NOTEBOOK_NAME = /^[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62}$/;

@@ -6,8 +6,8 @@ import {
   MAX_ANNOTATION_LENGTH,
   putEvaluations,
   type ResourceEvaluation,
-} from '../../rule/report';
-import { TRUNCATION_MARKER } from '../../rule/text';
+} from '../../../rule/config/report';
+import { TRUNCATION_MARKER } from '../../../rule/text';
 
 const configMock = mockClient(ConfigServiceClient);
 const config = new ConfigServiceClient({

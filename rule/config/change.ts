@@ -7,9 +7,12 @@ import {
   GetResourceConfigHistoryCommand,
   type ResourceType,
 } from '@aws-sdk/client-config-service';
-import { assessNotebook } from './assess';
-import type { AccountSession } from './clients';
-import type { Verdict } from './evaluate';
+import { assessNotebook } from '../assess';
+import type { AccountSession } from '../clients';
+import type { Verdict } from '../evaluate';
+import { type Notebook, notebookFromConfigurationItem } from '../notebook';
+import type { RuleParameters } from '../parameters';
+import { describeNotebook } from '../sagemaker';
 import {
   type Applicability,
   applicability,
@@ -20,10 +23,7 @@ import {
   type InvokingEvent,
   NOTEBOOK_RESOURCE_TYPE,
 } from './event';
-import { type Notebook, notebookFromConfigurationItem } from './notebook';
-import type { RuleParameters } from './parameters';
 import type { ResourceEvaluation } from './report';
-import { describeNotebook } from './sagemaker';
 
 type NotApplicable = Extract<Applicability, { applicable: false }>;
 

@@ -2,16 +2,16 @@ import { PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AccountMismatchError } from '../../rule/clients';
-import { dependenciesFromEnvironment } from '../../rule/handler';
+import { AccountMismatchError } from '../../../rule/clients';
+import { dependenciesFromEnvironment } from '../../../rule/config/handler';
 import {
   ACCOUNT_ID,
   changeEvent,
   lambdaContext,
   notificationItem,
   OTHER_ACCOUNT_ID,
-} from '../fixtures/events';
-import { configMock, resetMocks, testHandler } from './support';
+} from '../../fixtures/events';
+import { configMock, resetMocks, testHandler } from '../support';
 
 const stsMock = mockClient(STSClient);
 const memberCredentials = {

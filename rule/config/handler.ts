@@ -5,10 +5,10 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { AccountSessions } from '../clients';
+import { parseRuleParameters } from '../parameters';
 import { type ChangeEvent, evaluateChange } from './change';
-import { AccountSessions } from './clients';
 import { type ConfigRuleEvent, parseInvokingEvent, parseRuleEvent } from './event';
-import { parseRuleParameters } from './parameters';
 import { putEvaluations, type ResourceEvaluation } from './report';
 import { SweepIncompleteError, sweep } from './sweep';
 

@@ -9,8 +9,8 @@ import {
   type Evaluation,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
-import type { ComplianceType, Verdict } from './evaluate';
-import { truncate } from './text';
+import type { ComplianceType, Verdict } from '../evaluate';
+import { truncate } from '../text';
 
 export const MAX_EVALUATIONS_PER_CALL = 100;
 export const MAX_ANNOTATION_LENGTH = 256;
