@@ -7,19 +7,7 @@
 import { FakeIam, FakeKms } from './fake-iam';
 import { FakeSageMaker } from './fake-sagemaker';
 import type { JsonObject, JsonValue } from './python-bridge';
-
-export const REGION = 'eu-west-1';
-export const ACCOUNT = '123456789012';
-
-export class AwsError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+import { AwsError } from './world-basics';
 
 export class FakeClock {
   now = 1_800_000_000;

@@ -5,8 +5,9 @@
  * aliases and is refused on other keys, and CreateNotebookInstance is refused as SageMaker would refuse it,
  * so a scenario can also show what the runbook's pre-check prevents.
  */
-import { ACCOUNT, AwsError, REGION } from './fake-aws';
+
 import type { JsonObject, JsonValue } from './python-bridge';
+import { ACCOUNT, AwsError, REGION } from './world-basics';
 
 const SAGEMAKER = 'sagemaker.amazonaws.com';
 

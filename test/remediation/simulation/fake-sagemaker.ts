@@ -4,8 +4,9 @@
  * they set (DATA_URI, MARKER_URI, BACKUP_ID) and the direction of their `aws s3 sync`. The hooks' shell is
  * tested for real in hooks.test.ts; here they copy between the notebook's volume and the fake S3.
  */
-import { ACCOUNT, AwsError, type FakeClock, type FakeS3, REGION, type Subnet } from './fake-aws';
+import type { FakeClock, FakeS3, Subnet } from './fake-aws';
 import type { JsonObject, JsonValue } from './python-bridge';
+import { ACCOUNT, AwsError, REGION } from './world-basics';
 
 export type HookOutcome = 'complete' | 'fail' | 'never';
 

@@ -7,8 +7,9 @@
  */
 import type { Condition, ExecuteScriptStep, Step, StepOutput } from '../../../remediation/index';
 import { type AutomationDocument, isApiStep } from '../../../remediation/index';
-import { ACCOUNT, AwsError, type FakeAws, REGION } from './fake-aws';
+import type { FakeAws } from './fake-aws';
 import type { JsonObject, JsonValue, PythonBridge, ScriptHost } from './python-bridge';
+import { ACCOUNT, AwsError, REGION } from './world-basics';
 
 export type ParameterValues = Readonly<Record<string, string | readonly string[]>>;
 
