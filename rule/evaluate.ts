@@ -17,6 +17,7 @@
  *   S10 a check that is turned off is neither looked up nor reported
  *   S11 a fact an enabled check needs is missing                        → throws, never COMPLIANT
  */
+import type { CheckId } from './checks';
 import type { Notebook } from './notebook';
 import type { RuleParameters } from './parameters';
 import { describeValue } from './text';
@@ -42,15 +43,40 @@ export interface OpenIngress {
   readonly cidr: string;
 }
 
+export type NetworkFactName = 'vpcId' | 'internetGatewayRoute' | 'openIngress';
+
 /**
- * What EC2 told us about the notebook's network. A field is undefined when its check is off or the
- * notebook has no subnet; a check that is on never runs on an undefined fact (S11).
+ * What we know about the notebook's network, from EC2 or from the file a scan reads. A field is undefined
+ * when its check is off, the notebook has no subnet, or the fact could not be known; a check that is on never
+ * runs on an undefined fact (S11).
  */
 export interface NetworkFacts {
   readonly vpcId?: string;
   /** null = the subnet's route table has no internet-gateway route. */
   readonly internetGatewayRoute?: InternetGatewayRoute | null;
   readonly openIngress?: readonly OpenIngress[];
+  /** Why a fact is undefined, where its source can say (a scan: "subnet X is not defined in the file"). */
+  readonly missing?: Readonly<Partial<Record<NetworkFactName, string>>>;
+}
+
+/** A check that failed, with the words the annotation uses for it. */
+export interface FailedCheck {
+  readonly check: CheckId;
+  readonly message: string;
+}
+
+/** A check that is on but could not run: the fact it needs is missing (S11). */
+export interface UnevaluatedCheck {
+  readonly check: CheckId;
+  readonly reason: string;
+}
+
+/** Every enabled check of one notebook: failed ones in annotation order, and those that could not run. */
+export interface CheckResults {
+  /** The exemption tag key, when the notebook carries it (S1): nothing else is checked. */
+  readonly exemptBy?: string;
+  readonly failed: readonly FailedCheck[];
+  readonly unevaluated: readonly UnevaluatedCheck[];
 }
 
 /** Which EC2 facts the enabled checks need for this notebook (S10: nothing for checks that are off). */
@@ -82,49 +108,95 @@ export function factsNeeded(notebook: Notebook, parameters: RuleParameters): Fac
   };
 }
 
+/** The rule's verdict (Config's words): throws on a check that could not run, never guessing (S11). */
 export function evaluateNotebook(
   notebook: Notebook,
   facts: NetworkFacts,
   parameters: RuleParameters,
 ): Verdict {
-  if (isExempt(notebook, parameters)) {
-    return verdict('NOT_APPLICABLE', [`Exempt: tagged ${parameters.exemptionTagKey}`]);
-  }
-  const failed = failures(notebook, facts, parameters);
-  return failed.length === 0 ? { compliance: 'COMPLIANT' } : verdict('NON_COMPLIANT', failed);
+  const results = checkNotebook(notebook, facts, parameters);
+  const verdict = results.unevaluated.length === 0 ? verdictOf(results) : undefined;
+  if (!verdict) throw new MissingFactError(results.unevaluated[0]?.reason ?? 'cannot evaluate');
+  return verdict;
 }
 
 /**
- * Failed checks in a fixed order, the one whose length varies (open ingress, a list of groups) last: when the
- * annotation is cut to Config's limit, it is that list that is shortened, never a whole check left unnamed.
+ * The verdict of results where some checks may not have run (a scan without every fact): a failed check is
+ * enough for NON_COMPLIANT; COMPLIANT needs every enabled check to have run.
  */
-function failures(notebook: Notebook, facts: NetworkFacts, parameters: RuleParameters): string[] {
-  const directInternetAccess =
+export function verdictOf(results: CheckResults): Verdict | undefined {
+  if (results.exemptBy !== undefined)
+    return verdict('NOT_APPLICABLE', [`Exempt: tagged ${results.exemptBy}`]);
+  if (results.failed.length > 0)
+    return verdict(
+      'NON_COMPLIANT',
+      results.failed.map((f) => f.message),
+    );
+  return results.unevaluated.length === 0 ? { compliance: 'COMPLIANT' } : undefined;
+}
+
+/**
+ * Every enabled check, failed ones in a fixed order, the one whose length varies (open ingress, a list of
+ * groups) last: when the annotation is cut to Config's limit, it is that list that is shortened, never a
+ * whole check left unnamed. A check whose fact is missing is reported as unevaluated, not guessed.
+ */
+export function checkNotebook(
+  notebook: Notebook,
+  facts: NetworkFacts,
+  parameters: RuleParameters,
+): CheckResults {
+  const exemptBy = parameters.exemptionTagKey;
+  if (exemptBy !== undefined && isExempt(notebook, parameters))
+    return { exemptBy, failed: [], unevaluated: [] };
+  const failed: FailedCheck[] = [];
+  const unevaluated: UnevaluatedCheck[] = [];
+  const directInternetAccess: FailedCheck[] =
     parameters.requireDirectInternetAccessDisabled && notebook.directInternetAccess !== 'Disabled'
-      ? ['Direct internet access enabled']
+      ? [{ check: 'S5', message: 'Direct internet access enabled' }]
       : [];
   const { subnetId } = notebook;
-  if (!subnetId) return ['Runs in the SageMaker service VPC (no subnet)', ...directInternetAccess];
-  const failed: string[] = [];
+  if (!subnetId) {
+    failed.push(
+      { check: 'S2', message: 'Runs in the SageMaker service VPC (no subnet)' },
+      ...directInternetAccess,
+    );
+    return { failed, unevaluated };
+  }
+  /** The fact, or undefined after noting the check as unevaluated. */
+  const fact = <T>(check: CheckId, name: NetworkFactName, what: string): T | undefined => {
+    const value = facts[name] as T | undefined;
+    if (value === undefined) {
+      const reason =
+        facts.missing?.[name] ?? `no ${what} facts for subnet ${describeValue(subnetId)}: cannot evaluate`;
+      unevaluated.push({ check, reason });
+    }
+    return value;
+  };
   if (parameters.subnetIds && !parameters.subnetIds.includes(subnetId)) {
-    failed.push(`Subnet ${subnetId} not approved`);
+    failed.push({ check: 'S3', message: `Subnet ${subnetId} not approved` });
   }
   if (parameters.vpcIds) {
-    const vpcId = required(facts.vpcId, 'VPC', subnetId);
-    if (!parameters.vpcIds.includes(vpcId)) failed.push(`VPC ${vpcId} not approved`);
+    const vpcId = fact<string>('S4', 'vpcId', 'VPC');
+    if (vpcId !== undefined && !parameters.vpcIds.includes(vpcId)) {
+      failed.push({ check: 'S4', message: `VPC ${vpcId} not approved` });
+    }
   }
   failed.push(...directInternetAccess);
   if (parameters.requirePrivateSubnet) {
-    const route = required(facts.internetGatewayRoute, 'route table', subnetId);
+    const route = fact<InternetGatewayRoute | null>('S6', 'internetGatewayRoute', 'route table');
     if (route) {
-      failed.push(`Public subnet: ${route.routeTableId} routes ${route.destination} to ${route.gatewayId}`);
+      failed.push({
+        check: 'S6',
+        message: `Public subnet: ${route.routeTableId} routes ${route.destination} to ${route.gatewayId}`,
+      });
     }
   }
   if (parameters.forbidOpenIngress) {
-    const open = required(facts.openIngress, 'security groups', subnetId);
-    if (open.length > 0) failed.push(`Open ingress: ${describeOpenIngress(open)}`);
+    const open = fact<readonly OpenIngress[]>('S7', 'openIngress', 'security groups');
+    if (open && open.length > 0)
+      failed.push({ check: 'S7', message: `Open ingress: ${describeOpenIngress(open)}` });
   }
-  return failed;
+  return { failed, unevaluated };
 }
 
 /** "sg-a from 0.0.0.0/0 ::/0, sg-b from 0.0.0.0/0", sorted so the same input gives the same text. */
@@ -136,12 +208,6 @@ function describeOpenIngress(open: readonly OpenIngress[]): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([groupId, cidrs]) => `${groupId} from ${[...cidrs].sort().join(' ')}`)
     .join(', ');
-}
-
-function required<T>(fact: T | undefined, what: string, subnetId: string): T {
-  if (fact === undefined)
-    throw new MissingFactError(`no ${what} facts for subnet ${describeValue(subnetId)}: cannot evaluate`);
-  return fact;
 }
 
 function verdict(compliance: ComplianceType, messages: readonly string[]): Verdict {

@@ -56,8 +56,13 @@ export interface NetworkFactsOptions {
   readonly now?: () => number;
 }
 
+/** Where a door gets the facts the enabled checks need: EC2 (the rule, the hook) or a file (the scans). */
+export interface NetworkFactsSource {
+  factsFor(needed: FactsNeeded): Promise<NetworkFacts>;
+}
+
 /** One per account and region: facts are only shared between notebooks that see the same EC2. */
-export class NetworkFactsLookup {
+export class NetworkFactsLookup implements NetworkFactsSource {
   private readonly vpcBySubnet: LookupCache<string>;
   private readonly routeTablesByVpc: LookupCache<readonly RouteTable[]>;
   private readonly securityGroups: LookupCache<SecurityGroup>;

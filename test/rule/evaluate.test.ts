@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ANNOTATION_LENGTH } from '../../rule/config/report';
-import { evaluateNotebook, factsNeeded, MissingFactError, type NetworkFacts } from '../../rule/evaluate';
+import {
+  checkNotebook,
+  evaluateNotebook,
+  factsNeeded,
+  MissingFactError,
+  type NetworkFacts,
+  verdictOf,
+} from '../../rule/evaluate';
 import { type Notebook, notebookFromConfigurationItem, notebookFromDescription } from '../../rule/notebook';
 import { DEFAULT_PARAMETERS, type RuleParameters } from '../../rule/parameters';
 import { TRUNCATION_MARKER } from '../../rule/text';
@@ -283,6 +290,64 @@ describe('evaluation from real-shaped fixtures', () => {
       expect(evaluateNotebook(notebook, facts('sg-0badbadbadbadbad0'), params).compliance).toBe(
         'NON_COMPLIANT',
       );
+    });
+  });
+});
+
+describe('checkNotebook (the checks behind the verdict, for doors that may lack a fact)', () => {
+  it('S8: names each failed check by its scenario number, in annotation order', () => {
+    const results = checkNotebook(
+      { ...compliantNotebook, subnetId: OTHER_SUBNET, directInternetAccess: 'Enabled' },
+      {
+        vpcId: OTHER_VPC,
+        internetGatewayRoute: publicRoute,
+        openIngress: [{ groupId: 'sg-1', cidr: '::/0' }],
+      },
+      strict,
+    );
+    expect(results.failed.map((failure) => failure.check)).toEqual(['S3', 'S4', 'S5', 'S6', 'S7']);
+    expect(results.unevaluated).toEqual([]);
+    expect(verdictOf(results)?.annotation).toBe(results.failed.map((failure) => failure.message).join('; '));
+  });
+
+  it('S2: no subnet fails S2 (and S5 when enabled) whatever the facts', () => {
+    const results = checkNotebook(
+      { ...compliantNotebook, subnetId: undefined, directInternetAccess: 'Enabled' },
+      {},
+      strict,
+    );
+    expect(results.failed.map((failure) => failure.check)).toEqual(['S2', 'S5']);
+  });
+
+  it('S11: a missing fact leaves its check unevaluated with the source’s reason; a failed check still fails', () => {
+    const results = checkNotebook(
+      { ...compliantNotebook, subnetId: OTHER_SUBNET },
+      { internetGatewayRoute: null, missing: { vpcId: 'subnet-x is outside the template' } },
+      strict,
+    );
+    expect(results.failed.map((failure) => failure.check)).toEqual(['S3']);
+    expect(results.unevaluated).toEqual([
+      { check: 'S4', reason: 'subnet-x is outside the template' },
+      { check: 'S7', reason: `no security groups facts for subnet "${OTHER_SUBNET}": cannot evaluate` },
+    ]);
+    expect(verdictOf(results)?.compliance).toBe('NON_COMPLIANT');
+    expect(() => evaluateNotebook({ ...compliantNotebook, subnetId: OTHER_SUBNET }, {}, strict)).toThrow(
+      MissingFactError,
+    );
+  });
+
+  it('S11: nothing failed but a check could not run: no verdict, never COMPLIANT', () => {
+    const results = checkNotebook(compliantNotebook, { vpcId: VPC, internetGatewayRoute: null }, strict);
+    expect(results.failed).toEqual([]);
+    expect(verdictOf(results)).toBeUndefined();
+  });
+
+  it('S1: an exempt notebook is not checked at all', () => {
+    const exempt = { ...compliantNotebook, tags: { 'vpc-guard:exempt': 'yes' } };
+    expect(checkNotebook(exempt, {}, strict)).toEqual({
+      exemptBy: 'vpc-guard:exempt',
+      failed: [],
+      unevaluated: [],
     });
   });
 });
