@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LoggedRequest } from '../../offline/index';
+import { pythonFor, withBoto3 } from '../support/needs-python';
 import { measureChangeEvents, reportChangeEvents, splitByEvent } from './change-events';
 import { BUNDLE_VARIANTS, coldStartRatios, measureColdStart, reportColdStart } from './cold-start';
 import { table } from './format';
@@ -165,9 +166,9 @@ describe('sweep scale', () => {
   });
 });
 
-describe('runbook', () => {
+withBoto3.describe('runbook', () => {
   it('breaks the happy path’s simulated time and calls down into phases that add up', async () => {
-    const figures = await measureRunbookHappyPath();
+    const figures = await measureRunbookHappyPath(pythonFor('boto3'));
     expect(figures.phases.map((phase) => phase.name)).toEqual(PHASES.map((phase) => phase.name));
     expect(figures.phases.reduce((total, phase) => total + phase.simulatedSeconds, 0)).toBe(
       figures.simulatedSeconds,

@@ -5,6 +5,7 @@
  * dist/rule/index.js.
  */
 import { join } from 'node:path';
+import { interpreterFor, probePython } from '../support/python';
 import { measureChangeEvents, reportChangeEvents } from './change-events';
 import { measureColdStart, reportColdStart } from './cold-start';
 import { milliseconds } from './format';
@@ -39,7 +40,7 @@ const SECTIONS: Record<string, Section> = {
     targets.push(...changeEventTargets(figures));
     return reportChangeEvents(figures);
   },
-  runbook: async () => reportRunbook(await measureRunbookHappyPath()),
+  runbook: async () => reportRunbook(await measureRunbookHappyPath(interpreterFor(probePython(), 'boto3'))),
   sweep: async (targets) => {
     const result = await measureSweepScale(FULL_SWEEP_PLAN, (message) =>
       process.stderr.write(`  ${message}\n`),

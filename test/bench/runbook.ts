@@ -72,8 +72,11 @@ interface Mark {
 class MarkingPythonBridge extends PythonBridge {
   readonly scriptStarts = new Map<string, Mark>();
 
-  constructor(private readonly aws: FakeAws) {
-    super();
+  constructor(
+    private readonly aws: FakeAws,
+    interpreter: string,
+  ) {
+    super({ interpreter });
   }
 
   override run(run: ScriptRun, host: ScriptHost): Promise<ScriptOutcome> {
@@ -83,10 +86,11 @@ class MarkingPythonBridge extends PythonBridge {
   }
 }
 
-export async function measureRunbookHappyPath(): Promise<RunbookFigures> {
+/** `interpreter`: a Python with boto3 and botocore, for the script steps. */
+export async function measureRunbookHappyPath(interpreter: string): Promise<RunbookFigures> {
   const aws = newAccount();
   addNotebook(aws);
-  const python = new MarkingPythonBridge(aws);
+  const python = new MarkingPythonBridge(aws, interpreter);
   const started: Mark = { at: aws.clock.now, callIndex: 0 };
   try {
     const execution = await remediate(aws, python);

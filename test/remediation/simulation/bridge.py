@@ -1,10 +1,11 @@
 """Runs the runbook's shipped aws:executeScript code against the TypeScript fake AWS.
 
-Protocol (one JSON object per line): the test sends {"type": "run", script, handler, payload, now,
-timeoutAt}; while the script runs, every boto3 call becomes {"type": "call", service, operation, params}
-answered by {"ok": true, "body"} or {"ok": false, "status", "error": {Code, Message}}, and every
-time.sleep becomes {"type": "sleep", seconds} answered by {"now"} (the fake's virtual clock). The run ends
-with {"type": "done", "ok", "result" | "error"}. Real botocore validates every request's parameters.
+Protocol (one JSON object per line): once set up, the bridge sends {"type": "ready"}; then the test sends
+{"type": "run", script, handler, payload, now, timeoutAt}; while the script runs, every boto3 call becomes
+{"type": "call", service, operation, params} answered by {"ok": true, "body"} or {"ok": false, "status",
+"error": {Code, Message}}, and every time.sleep becomes {"type": "sleep", seconds} answered by {"now"} (the
+fake's virtual clock). The run ends with {"type": "done", "ok", "result" | "error"}. Real botocore validates
+every request's parameters.
 """
 
 import datetime
@@ -102,6 +103,7 @@ session = boto3.session.Session(
 session.events.register_first("before-parameter-build", capture_parameters)
 session.events.register("before-call", answer)
 boto3.DEFAULT_SESSION = session
+send({"type": "ready"})
 
 
 def run(message):

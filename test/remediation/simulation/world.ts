@@ -3,8 +3,9 @@
  * automation role allowed to recreate it.
  */
 
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { RUNBOOK } from '../../../remediation/index';
+import { interpreterFor } from '../../support/python';
 import { FakeAws } from './fake-aws';
 import { FakeSageMaker, type Notebook } from './fake-sagemaker';
 import { type Execution, Interpreter, type ParameterValues, type RunOptions } from './interpreter';
@@ -125,13 +126,15 @@ export function objectsEndingWith(aws: FakeAws, suffix: string): JsonObject[] {
 }
 
 /**
- * One Python bridge for the test file that calls this: started before its tests, closed after them.
+ * One Python bridge for the test file that calls this: started before its tests (failing them all when it
+ * cannot start), closed after them. Gate the file's suites with withBoto3 (test/support/needs-python.ts).
  * Returns a getter because the bridge exists only once the hook has run.
  */
 export function pythonBridgePerFile(): () => PythonBridge {
   let bridge: PythonBridge | undefined;
-  beforeAll(() => {
-    bridge = new PythonBridge();
+  beforeAll(async () => {
+    bridge = new PythonBridge({ interpreter: interpreterFor(inject('python'), 'boto3') });
+    await bridge.ready;
   });
   afterAll(() => bridge?.close());
   return () => {
