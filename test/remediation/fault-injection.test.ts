@@ -3,7 +3,8 @@
  * step leaves either the original notebook intact (before the delete) or a manifest and a verified backup
  * from which a rerun completes; and in both cases a rerun with the same parameters completes, data included.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { withBoto3 } from '../support/needs-python';
 import type { FakeAws } from './simulation/fake-aws';
 import {
   addNotebook,
@@ -48,7 +49,7 @@ function recoverableFromManifest(aws: FakeAws): boolean {
   );
 }
 
-describe('a failure injected at any step', () => {
+withBoto3.describe('a failure injected at any step', () => {
   it('enumerates the happy path', () => {
     expect(happyPathSteps).toContain('DeleteNotebook');
     expect(happyPathSteps.length).toBeGreaterThan(30);

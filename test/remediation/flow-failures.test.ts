@@ -2,7 +2,8 @@
  * The flow simulation (see flow.test.ts): a backup that fails, runs resumed after a failure past the
  * delete, and other starting states.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { withBoto3 } from '../support/needs-python';
 import { expectDataRestored, expectMovedWithEverything, notebook } from './simulation/expectations';
 import {
   addNotebook,
@@ -21,7 +22,7 @@ import {
 
 const python = pythonBridgePerFile();
 
-describe('flow simulation: the backup fails, nothing is deleted', () => {
+withBoto3.describe('flow simulation: the backup fails, nothing is deleted', () => {
   for (const outcome of ['never', 'fail'] as const) {
     it(`backup hook ${outcome === 'never' ? 'never completes' : 'reports failure'}: original state back, run fails`, async () => {
       const aws = newAccount();
@@ -63,7 +64,7 @@ describe('flow simulation: the backup fails, nothing is deleted', () => {
   });
 });
 
-describe('flow simulation: resuming after a failure past the delete', () => {
+withBoto3.describe('flow simulation: resuming after a failure past the delete', () => {
   it('create fails after the delete; a rerun finds the manifest and completes', async () => {
     const aws = newAccount();
     addNotebook(aws);
@@ -101,7 +102,7 @@ describe('flow simulation: resuming after a failure past the delete', () => {
   });
 });
 
-describe('flow simulation: network needs', () => {
+withBoto3.describe('flow simulation: network needs', () => {
   it('a target subnet without a route to S3: the restore fails, the data stays safe, a rerun completes once it has one', async () => {
     const aws = newAccount();
     addNotebook(aws);
@@ -129,7 +130,7 @@ describe('flow simulation: network needs', () => {
   });
 });
 
-describe('flow simulation: other starting states', () => {
+withBoto3.describe('flow simulation: other starting states', () => {
   it('a stopped notebook without a lifecycle configuration ends stopped, without one, data restored', async () => {
     const aws = newAccount();
     addNotebook(aws, { status: 'Stopped', lifecycleConfigName: null });

@@ -4,7 +4,8 @@
  * volume key). A role or key it may not use stops the run with nothing changed; so does a check that cannot
  * run, unless AllowUncheckedPermissions=true, and then the last scenario shows what the check is for.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { withBoto3 } from '../support/needs-python';
 import { expectDataRestored, expectUntouched, notebook } from './simulation/expectations';
 import type { FakeAws } from './simulation/fake-aws';
 import {
@@ -31,7 +32,7 @@ const context = (key: string, value: string) => ({
   ContextKeyType: 'string',
 });
 
-describe('flow simulation: may the automation role recreate the notebook?', () => {
+withBoto3.describe('flow simulation: may the automation role recreate the notebook?', () => {
   it('simulates passing the role to SageMaker and the grant on the volume key before any change', async () => {
     const aws = newAccount();
     addNotebook(aws);

@@ -3,7 +3,8 @@
  * steps' real Python. Each scenario asserts the calls made and the end state. Here: the happy path and the
  * checks that must change nothing.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { withBoto3 } from '../support/needs-python';
 import {
   expectDataRestored,
   expectMovedWithEverything,
@@ -24,7 +25,7 @@ import {
 
 const python = pythonBridgePerFile();
 
-describe('flow simulation', () => {
+withBoto3.describe('flow simulation', () => {
   it('happy path: backs up, recreates with every setting and tag in the subnet, restores the data', async () => {
     const aws = newAccount();
     addNotebook(aws);
@@ -47,7 +48,7 @@ describe('flow simulation', () => {
   });
 });
 
-describe('flow simulation: inputs and checks that change nothing', () => {
+withBoto3.describe('flow simulation: inputs and checks that change nothing', () => {
   it('accepts the ARN Security Hub passes, whose name part is lowercased', async () => {
     const aws = newAccount();
     addNotebook(aws);

@@ -13,6 +13,7 @@ import {
   resourceArns,
   TEMPORARY_CONFIG_PREFIX,
 } from '../../remediation/index';
+import { withBoto3 } from '../support/needs-python';
 import type { CallRecord } from './simulation/fake-aws';
 import { addNotebook, KEY_ALIAS, NAME, newAccount, pythonBridgePerFile, remediate } from './simulation/world';
 
@@ -23,45 +24,47 @@ function iamAction(call: CallRecord): string {
   return `${call.service}:${call.service === 's3' ? (S3_ACTIONS[call.operation] ?? call.operation) : call.operation}`;
 }
 
-let observed = new Set<string>();
-const python = pythonBridgePerFile();
-
-beforeAll(async () => {
-  const calls: CallRecord[] = [];
-  const happy = newAccount();
-  addNotebook(happy);
-  await remediate(happy, python(), { NotebookInstanceName: NAME.toLowerCase() });
-  calls.push(...happy.calls);
-  // A volume key named by its alias: ResolveNotebook resolves it (kms:DescribeKey) before simulating.
-  const aliasedKey = newAccount();
-  addNotebook(aliasedKey, { settings: { KmsKeyId: KEY_ALIAS } });
-  await remediate(aliasedKey, python());
-  calls.push(...aliasedKey.calls);
-  const backupFails = newAccount();
-  addNotebook(backupFails);
-  backupFails.sagemaker.hookOutcome.backup = 'never';
-  await remediate(backupFails, python(), { BackupTimeoutMinutes: '20' });
-  calls.push(...backupFails.calls);
-  const createFails = newAccount();
-  addNotebook(createFails);
-  createFails.sagemaker.createFailuresLeft = 4;
-  await remediate(createFails, python());
-  await remediate(createFails, python());
-  calls.push(...createFails.calls);
-  observed = new Set(calls.map(iamAction));
-});
-
 describe('automation role permissions', () => {
   const derived = AUTOMATION_ROLE_PERMISSIONS.map((permission) => permission.action);
 
-  it('cover every call the simulation made', () => {
-    expect(observed.size).toBeGreaterThan(15);
-    for (const action of observed) expect(derived, action).toContain(action);
-  });
+  withBoto3.describe('against every call the flow simulation made', () => {
+    let observed = new Set<string>();
+    const python = pythonBridgePerFile();
 
-  it('hold nothing the runbook never calls (besides what CreateNotebookInstance implies)', () => {
-    for (const action of derived.filter((action) => !IMPLIED.includes(action)))
-      expect([...observed], action).toContain(action);
+    beforeAll(async () => {
+      const calls: CallRecord[] = [];
+      const happy = newAccount();
+      addNotebook(happy);
+      await remediate(happy, python(), { NotebookInstanceName: NAME.toLowerCase() });
+      calls.push(...happy.calls);
+      // A volume key named by its alias: ResolveNotebook resolves it (kms:DescribeKey) before simulating.
+      const aliasedKey = newAccount();
+      addNotebook(aliasedKey, { settings: { KmsKeyId: KEY_ALIAS } });
+      await remediate(aliasedKey, python());
+      calls.push(...aliasedKey.calls);
+      const backupFails = newAccount();
+      addNotebook(backupFails);
+      backupFails.sagemaker.hookOutcome.backup = 'never';
+      await remediate(backupFails, python(), { BackupTimeoutMinutes: '20' });
+      calls.push(...backupFails.calls);
+      const createFails = newAccount();
+      addNotebook(createFails);
+      createFails.sagemaker.createFailuresLeft = 4;
+      await remediate(createFails, python());
+      await remediate(createFails, python());
+      calls.push(...createFails.calls);
+      observed = new Set(calls.map(iamAction));
+    });
+
+    it('cover every call the simulation made', () => {
+      expect(observed.size).toBeGreaterThan(15);
+      for (const action of observed) expect(derived, action).toContain(action);
+    });
+
+    it('hold nothing the runbook never calls (besides what CreateNotebookInstance implies)', () => {
+      for (const action of derived.filter((action) => !IMPLIED.includes(action)))
+        expect([...observed], action).toContain(action);
+    });
   });
 
   it('scope each action to its resource kind', () => {

@@ -1,25 +1,32 @@
 /**
  * Unit tests of the script steps (test/remediation/python, botocore Stubber), run against the scripts as
- * shipped in the document: each embedded script is written out as an importable module. Fails, never skips,
- * when /usr/bin/python3 or botocore is missing (.ci/run installs Debian's python3-boto3).
+ * shipped in the document: each embedded script is written out as an importable module.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { delimiter, join } from 'node:path';
+import { expect } from 'vitest';
 import { embeddedScript, SCRIPT_FILES } from '../../remediation/index';
+import { pythonFor, withBoto3 } from '../support/needs-python';
+import { PYTHON_TIMEOUT_MS } from '../support/python';
 
-it('the Python step tests pass against the shipped scripts', () => {
+withBoto3.it('the Python step tests pass against the shipped scripts', () => {
   const modules = mkdtempSync(join(tmpdir(), 'vpc-guard-steps-'));
   for (const file of SCRIPT_FILES) writeFileSync(join(modules, `${file}.py`), embeddedScript(file));
   const tests = new URL('./python/', import.meta.url).pathname;
   const run = spawnSync(
-    '/usr/bin/python3',
+    pythonFor('boto3'),
     ['-m', 'unittest', 'discover', '-s', tests, '-p', 'test_*.py', '-v'],
     {
-      env: { ...process.env, PYTHONPATH: `${modules}:${tests}`, PYTHONDONTWRITEBYTECODE: '1' },
+      env: {
+        ...process.env,
+        // The caller's PYTHONPATH stays last: the global setup probed boto3 with it.
+        PYTHONPATH: [modules, tests, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
       encoding: 'utf8',
+      timeout: PYTHON_TIMEOUT_MS,
     },
   );
   const report = `${run.stdout}${run.stderr}`;

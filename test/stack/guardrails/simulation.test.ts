@@ -18,6 +18,7 @@ import {
   type RuleCheck,
   SIDS,
 } from '../../../stack/guardrails';
+import { withBoto3 } from '../../support/needs-python';
 import {
   type CreateRequest,
   EXAMPLE,
@@ -94,7 +95,7 @@ describe.each(SETTINGS)('with %s', (_name, settings) => {
       expect(decision.allowed).toBe(verdict === 'COMPLIANT');
     });
 
-    it("allows the runbook's own create request for every notebook", async () => {
+    withBoto3.it("allows the runbook's own create request for every notebook", async () => {
       const requests = runbookCreateRequests(EXAMPLE.notebooks, EXAMPLE_TARGET);
       expect(requests).toHaveLength(EXAMPLE.notebooks.length);
       for (const request of requests) {

@@ -11,6 +11,8 @@ import { embeddedScript, PARAMETERS } from '../../../remediation';
 import { loadExampleAccount } from '../../../rule/examples';
 import { type RuleParameters, toRuleParameters } from '../../../rule/parameters';
 import type { GuardrailSettings, PolicyDocument, RemediationTarget } from '../../../stack/guardrails';
+import { pythonFor } from '../../support/needs-python';
+import { PYTHON_TIMEOUT_MS } from '../../support/python';
 
 export const EXAMPLE: Inventory = loadExampleAccount();
 export const EXAMPLE_RULE: RuleParameters = toRuleParameters(EXAMPLE.ruleParameters ?? {});
@@ -77,7 +79,8 @@ print(json.dumps([code["create_request"](manifest, data["event"]) for manifest i
 
 /**
  * The runbook's own CreateNotebookInstance request for each notebook, computed by its shipped CreateNotebook
- * step (create_request) with the target and the runbook's default DirectInternetAccess.
+ * step (create_request) with the target and the runbook's default DirectInternetAccess. Needs boto3 (the
+ * script imports it): call it from a withBoto3 test.
  */
 export function runbookCreateRequests(
   notebooks: readonly InventoryNotebook[],
@@ -94,9 +97,10 @@ export function runbookCreateRequests(
     DirectInternetAccess: target.directInternetAccess ?? PARAMETERS.DirectInternetAccess.default,
     RestoreConfigName: 'vpc-guard-restore-example',
   };
-  const output = execFileSync('/usr/bin/python3', ['-c', RUN_CREATE_REQUEST], {
+  const output = execFileSync(pythonFor('boto3'), ['-c', RUN_CREATE_REQUEST], {
     input: JSON.stringify({ script: embeddedScript('create_notebook'), manifests, event }),
     encoding: 'utf8',
+    timeout: PYTHON_TIMEOUT_MS,
   });
   return JSON.parse(output) as CreateRequest[];
 }
