@@ -28,7 +28,8 @@ const NOT_EXPRESSIBLE = {
   ForbidOpenIngress:
     "a security group's rules are EC2 state, not part of the request; approve only closed groups (approvedSecurityGroupIds) to prevent open ones",
   ExemptionTagKey:
-    'not honoured on purpose: anyone could add the tag to a create request; exempt principals by where the policies are attached',
+    'not honoured at creation (an exempt notebook is still denied outside the approved network); setting the tag is ' +
+    'denied to everyone but exemptionAdminPrincipals and the runbook (DenyExemptionTagExceptByAdmins)',
 } as const;
 
 /** The checks the rule runs with these settings, in the rule's order; checks turned off are left out. */

@@ -14,6 +14,11 @@ export {
   type PolicyDocument,
   SCP_MAX_CHARACTERS,
 } from './policy';
-export { type GuardrailSettings, GuardrailSettingsError, type RemediationTarget } from './settings';
+export {
+  type GuardrailSettings,
+  GuardrailSettingsError,
+  type RemediationTarget,
+  RUNBOOK_ROLE_PRINCIPALS,
+} from './settings';
 export { type GuardrailSid, SIDS } from './statements';
 export { writeGuardrails } from './write';

@@ -10,8 +10,8 @@ export type PolicyCondition = Readonly<Record<string, Readonly<Record<string, Co
 export interface DenyStatement {
   readonly Sid: string;
   readonly Effect: 'Deny';
-  readonly Action: string;
-  readonly Resource: '*';
+  readonly Action: string | readonly string[];
+  readonly Resource: string;
   readonly Condition: PolicyCondition;
 }
 

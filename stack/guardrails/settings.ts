@@ -6,6 +6,7 @@
 import type { DirectInternetAccess } from '../../rule/notebook';
 import { type RuleParameters, SECURITY_GROUP_ID_PATTERN, SUBNET_ID_PATTERN } from '../../rule/parameters';
 import { describeValue } from '../../rule/text';
+import { AUTOMATION_ROLE_PATH } from '../remediation/role-path';
 
 /** Where the remediation runbook recreates notebooks (its SubnetId, SecurityGroupIds, DirectInternetAccess). */
 export interface RemediationTarget {
@@ -27,6 +28,11 @@ export interface GuardrailSettings {
   readonly approvedVpcSubnetIds?: readonly string[];
   /** Guardrail-only (the rule does not check groups): the security groups notebooks may use. */
   readonly approvedSecurityGroupIds?: readonly string[];
+  /**
+   * The principals (IAM role or user ARNs, `*` allowed) who may set the rule's ExemptionTagKey on a notebook.
+   * Everybody else the guardrail applies to is denied that tag. Requires the rule's ExemptionTagKey.
+   */
+  readonly exemptionAdminPrincipals?: readonly string[];
 }
 
 /** What the statements enforce. Lists are sorted and unique, so equal settings give identical policies. */
@@ -36,10 +42,24 @@ export interface GuardrailRequirements {
   readonly directInternetAccessDisabled: boolean;
   /** undefined: any security group. Always includes the remediation target's groups. */
   readonly approvedSecurityGroupIds?: readonly string[];
+  /** Present when the rule has an ExemptionTagKey: only these principals may set that tag. */
+  readonly exemption?: ExemptionRequirement;
+}
+
+export interface ExemptionRequirement {
+  readonly tagKey: string;
+  /** The exemption admins and the runbook's automation role (it carries a notebook's tags over), sorted. */
+  readonly allowedPrincipals: readonly string[];
 }
 
 /** The runbook accepts 1 to 5 security groups (CreateNotebookInstance's own limit). */
 const MAX_SECURITY_GROUPS = 5;
+
+/** The runbook's automation role, in any account of any partition (see AUTOMATION_ROLE_PATH). */
+export const RUNBOOK_ROLE_PRINCIPALS = `arn:*:iam::*:role${AUTOMATION_ROLE_PATH}*`;
+/** An IAM role or user ARN (path included), or an account's root; `*` and `?` allowed, but not only wildcards. */
+const PRINCIPAL_ARN_PATTERN =
+  /^arn:(?:aws[a-z-]*|\*):iam::(?:\d{12}|\*):(?:root|(?:role|user)\/[\w+=,.@/*?-]*[\w+=,.@-][\w+=,.@/*?-]*)$/;
 
 export class GuardrailSettingsError extends Error {
   override readonly name = 'GuardrailSettingsError';
@@ -58,10 +78,36 @@ export function guardrailRequirements(settings: GuardrailSettings): GuardrailReq
   if (settings.remediationTarget) {
     checkTargetAllowed(settings.remediationTarget, approvedSubnetIds, directInternetAccessDisabled);
   }
+  const exemption = exemptionRequirement(settings);
   return {
     ...(approvedSubnetIds && { approvedSubnetIds }),
     directInternetAccessDisabled,
     ...(approvedSecurityGroupIds && { approvedSecurityGroupIds }),
+    ...(exemption && { exemption }),
+  };
+}
+
+/**
+ * Who may exempt a notebook: the admins named, and the runbook, which recreates a notebook with all its tags
+ * (the guardrail must never deny its own recreation).
+ */
+function exemptionRequirement({
+  rule,
+  exemptionAdminPrincipals,
+}: GuardrailSettings): ExemptionRequirement | undefined {
+  if (exemptionAdminPrincipals !== undefined) {
+    if (rule.exemptionTagKey === undefined) {
+      throw new GuardrailSettingsError(
+        'exemptionAdminPrincipals',
+        'names who may set the exemption tag, but the rule has no ExemptionTagKey',
+      );
+    }
+    checkIds('exemptionAdminPrincipals', exemptionAdminPrincipals, PRINCIPAL_ARN_PATTERN);
+  }
+  if (rule.exemptionTagKey === undefined) return undefined;
+  return {
+    tagKey: rule.exemptionTagKey,
+    allowedPrincipals: sortedUnique([...(exemptionAdminPrincipals ?? []), RUNBOOK_ROLE_PRINCIPALS]),
   };
 }
 

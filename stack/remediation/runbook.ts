@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { AUTOMATION_ROLE_PERMISSIONS, type ResourceScope, RUNBOOK } from '../../remediation/index';
 import type { GuardSettings } from '../settings/index';
 import { acknowledgeWildcards, notebookRoleArns, permissionStatements } from './permissions';
+import { AUTOMATION_ROLE_PATH } from './role-path';
 
 export interface RemediationRunbookProps {
   readonly settings: GuardSettings;
@@ -30,6 +31,8 @@ export class RemediationRunbook extends Construct {
     });
     this.automationRole = new iam.Role(this, 'AutomationRole', {
       description: 'sagemaker-notebook-vpc-guard runbook: recreates a notebook instance in a subnet',
+      // The guardrails let this path carry a notebook's exemption tag over (role-path.ts).
+      path: AUTOMATION_ROLE_PATH,
       // Only Automation executions of this account may assume it (confused-deputy protection).
       assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
         conditions: {

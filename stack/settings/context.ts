@@ -47,6 +47,7 @@ export function propsFromContext(node: Pick<Node, 'tryGetContext'>): NotebookVpc
     guardrailManagedPolicy: flag('guardrailManagedPolicy'),
     guardrailManagedPolicyRoles: list('guardrailManagedPolicyRoles'),
     guardrailScpTargetIds: list('guardrailScpTargetIds'),
+    exemptionAdminPrincipals: list('exemptionAdminPrincipals'),
   };
 }
 

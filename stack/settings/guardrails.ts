@@ -46,6 +46,7 @@ export function resolveGuardrails(
     ...(props.guardrailApprovedSecurityGroupIds && {
       approvedSecurityGroupIds: props.guardrailApprovedSecurityGroupIds,
     }),
+    ...(props.exemptionAdminPrincipals && { exemptionAdminPrincipals: props.exemptionAdminPrincipals }),
   };
   try {
     guardrailPolicies(settings);

@@ -67,6 +67,11 @@ export interface NotebookVpcGuardProps {
   readonly guardrailManagedPolicyRoles?: readonly string[];
   /** Organization mode: deploy the guardrail SCP attached to these roots, OUs or accounts. Default: none. */
   readonly guardrailScpTargetIds?: readonly string[];
+  /**
+   * Guardrails: who may set the rule's ExemptionTagKey on a notebook (IAM role or user ARNs, `*` allowed, e.g.
+   * `arn:aws:iam::*:role/SecurityAdmin`). The guardrails deny the tag to everyone else they apply to.
+   */
+  readonly exemptionAdminPrincipals?: readonly string[];
 }
 
 /**

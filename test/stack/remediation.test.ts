@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AUTOMATION_ROLE_PERMISSIONS, RUNBOOK, PARAMETERS as RUNBOOK_PARAMETERS } from '../../remediation';
+import { RUNBOOK_ROLE_PRINCIPALS } from '../../stack/guardrails';
 import {
   actionsOf,
   KMS_KEY,
@@ -55,6 +56,13 @@ describe('automation role', () => {
         },
       ],
     });
+  });
+
+  it('lives under the IAM path the guardrails let carry an exemption tag over (issue 9 §8)', () => {
+    const role = single.Resources[automationRoleId]?.Properties ?? {};
+    expect(role.Path).toBe('/sagemaker-notebook-vpc-guard/');
+    // The guardrail simulation allows this pattern (guardrails/simulation.test.ts): it must be this path.
+    expect(RUNBOOK_ROLE_PRINCIPALS).toBe(`arn:*:iam::*:role${String(role.Path)}*`);
   });
 
   it("allows exactly the runbook's permission list", () => {

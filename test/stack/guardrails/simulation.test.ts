@@ -20,7 +20,10 @@ import {
 } from '../../../stack/guardrails';
 import { withBoto3 } from '../../support/needs-python';
 import {
+  AUTOMATION_ROLE,
+  type Caller,
   type CreateRequest,
+  DATA_SCIENTIST,
   EXAMPLE,
   EXAMPLE_RULE,
   EXAMPLE_SETTINGS,
@@ -95,7 +98,7 @@ describe.each(SETTINGS)('with %s', (_name, settings) => {
       expect(decision.allowed).toBe(verdict === 'COMPLIANT');
     });
 
-    withBoto3.it("allows the runbook's own create request for every notebook", async () => {
+    withBoto3.it("allows the runbook's own create request for every notebook, tags included", async () => {
       const requests = runbookCreateRequests(EXAMPLE.notebooks, EXAMPLE_TARGET);
       expect(requests).toHaveLength(EXAMPLE.notebooks.length);
       for (const request of requests) {
@@ -104,7 +107,10 @@ describe.each(SETTINGS)('with %s', (_name, settings) => {
           SecurityGroupIds: EXAMPLE_TARGET.securityGroupIds,
           DirectInternetAccess: 'Disabled',
         });
-        expect(await simulateCreate(guardrail, placement, request)).toEqual({ allowed: true, deniedBy: [] });
+        expect(await simulateCreate(guardrail, placement, request, { principal: AUTOMATION_ROLE })).toEqual({
+          allowed: true,
+          deniedBy: [],
+        });
       }
     });
   });
@@ -123,7 +129,8 @@ describe("which statement denies what, with the example's settings", () => {
     'support-debugging': [],
     'vision-labeling': [],
     'intern-playground': [SIDS.directInternetAccessEnabled],
-    'hr-attrition-model': [SIDS.directInternetAccessEnabled, SIDS.withoutSubnet],
+    // Tagged with the exemption tag key: a data scientist may not set it either.
+    'hr-attrition-model': [SIDS.exemptionTag, SIDS.directInternetAccessEnabled, SIDS.withoutSubnet],
     'recsys-feature-store': [],
     'DataScience-Team-Lab': [],
   };
@@ -247,5 +254,116 @@ describe('what the guardrails do not claim, left to the rule', () => {
     const [request] = exempt ? originalCreateRequests(exempt) : [];
     if (!request) throw new Error('the example has no exempt notebook');
     expect((await simulateCreate(scp, 'scp', request)).allowed).toBe(false);
+  });
+});
+
+describe('owners cannot exempt themselves (issue 9 §8)', () => {
+  const ADMIN = `arn:aws:iam::${EXAMPLE.accountId}:role/SecurityAdmin`;
+  const SSO_ADMIN = `arn:aws:iam::${EXAMPLE.accountId}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_SecurityAdmin_0123456789abcdef`;
+  const settings: GuardrailSettings = {
+    ...EXAMPLE_SETTINGS,
+    exemptionAdminPrincipals: [
+      ADMIN,
+      'arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SecurityAdmin_*',
+    ],
+  };
+  const { scp, iamPolicy } = guardrailPolicies(settings);
+  const exemptionKey = EXAMPLE_RULE.exemptionTagKey ?? '';
+  const compliantCreate = {
+    'sagemaker:VpcSubnets': [EXAMPLE_TARGET.subnetId],
+    'sagemaker:DirectInternetAccess': 'Disabled',
+  };
+  const tagging = (keys: string[]) => ({ 'aws:TagKeys': keys });
+  const cases: [string, Caller, Record<string, string | string[]>, readonly string[]][] = [
+    [
+      'an owner tags their notebook exempt',
+      { action: 'sagemaker:AddTags' },
+      tagging([exemptionKey]),
+      [SIDS.exemptionTag],
+    ],
+    [
+      'an owner sets the key among other tags, in another case',
+      { action: 'sagemaker:AddTags' },
+      tagging(['team', exemptionKey.toUpperCase()]),
+      [SIDS.exemptionTag],
+    ],
+    [
+      'an owner creates a notebook already exempt, in an approved place',
+      {},
+      { ...compliantCreate, ...tagging([exemptionKey]) },
+      [SIDS.exemptionTag],
+    ],
+    ['an owner adds other tags', { action: 'sagemaker:AddTags' }, tagging(['team', 'cost-center']), []],
+    [
+      'an owner creates a compliant notebook with other tags',
+      {},
+      { ...compliantCreate, ...tagging(['team']) },
+      [],
+    ],
+    [
+      'a named admin exempts a notebook',
+      { action: 'sagemaker:AddTags', principal: ADMIN },
+      tagging([exemptionKey]),
+      [],
+    ],
+    [
+      'an admin of the SSO permission set exempts a notebook',
+      { action: 'sagemaker:AddTags', principal: SSO_ADMIN },
+      tagging([exemptionKey]),
+      [],
+    ],
+    [
+      'an admin creates an exempt notebook in an approved place',
+      { principal: ADMIN },
+      { ...compliantCreate, ...tagging([exemptionKey]) },
+      [],
+    ],
+    [
+      'an admin still cannot create an exempt notebook outside a VPC',
+      { principal: ADMIN },
+      { 'sagemaker:DirectInternetAccess': 'Disabled', ...tagging([exemptionKey]) },
+      [SIDS.withoutSubnet],
+    ],
+    [
+      'the runbook carries the tag over when it recreates an exempt notebook',
+      { principal: AUTOMATION_ROLE },
+      { ...compliantCreate, ...tagging([exemptionKey]) },
+      [],
+    ],
+    [
+      'a role named like the automation role but outside its path',
+      {
+        action: 'sagemaker:AddTags',
+        principal: `arn:aws:iam::${EXAMPLE.accountId}:role/Test-AutomationRole-1A2B3C`,
+      },
+      tagging([exemptionKey]),
+      [SIDS.exemptionTag],
+    ],
+  ];
+
+  describe.each(PLACEMENTS)('as %s', (placement) => {
+    const guardrail = placement === 'scp' ? scp : iamPolicy;
+    it.each(cases)('%s', async (_name, caller, context, deniedBy) => {
+      const decision = await simulateContext(guardrail, placement, context, 'hr-attrition-model', caller);
+      expect(decision).toEqual({ allowed: deniedBy.length === 0, deniedBy });
+    });
+  });
+
+  it('without exemptionAdminPrincipals, only the runbook may set the tag', async () => {
+    const { scp: strict } = guardrailPolicies(EXAMPLE_SETTINGS);
+    const addTag = (principal: string) =>
+      simulateContext(strict, 'scp', tagging([exemptionKey]), 'hr-attrition-model', {
+        action: 'sagemaker:AddTags',
+        principal,
+      });
+    expect((await addTag(ADMIN)).deniedBy).toEqual([SIDS.exemptionTag]);
+    expect((await addTag(DATA_SCIENTIST)).deniedBy).toEqual([SIDS.exemptionTag]);
+    expect((await addTag(AUTOMATION_ROLE)).allowed).toBe(true);
+  });
+
+  it('has no exemption statement when the rule has no ExemptionTagKey', () => {
+    const { exemptionTagKey: _key, ...rule } = EXAMPLE_RULE;
+    const { scp: withoutKey } = guardrailPolicies({ ...EXAMPLE_SETTINGS, rule });
+    expect(withoutKey.Statement.map((statement) => statement.Sid)).not.toContain(SIDS.exemptionTag);
   });
 });

@@ -39,7 +39,7 @@ export function vpcOfSubnet(subnetId: string): string | undefined {
 /** The CreateNotebookInstance fields the guardrails' condition keys are filled from. */
 export type CreateRequest = Pick<
   CreateNotebookInstanceInput,
-  'NotebookInstanceName' | 'SubnetId' | 'SecurityGroupIds' | 'DirectInternetAccess' | 'RootAccess'
+  'NotebookInstanceName' | 'SubnetId' | 'SecurityGroupIds' | 'DirectInternetAccess' | 'RootAccess' | 'Tags'
 >;
 
 /**
@@ -53,15 +53,17 @@ export function originalCreateRequests(notebook: InventoryNotebook): CreateReque
     ...(notebook.SecurityGroups?.length && { SecurityGroupIds: notebook.SecurityGroups }),
     ...(notebook.DirectInternetAccess && { DirectInternetAccess: notebook.DirectInternetAccess }),
     ...(notebook.RootAccess && { RootAccess: notebook.RootAccess }),
+    ...(notebook.Tags?.length && { Tags: [...notebook.Tags] }),
   };
   if (notebook.DirectInternetAccess !== 'Enabled') return [request];
   const { DirectInternetAccess: _default, ...omitted } = request;
   return [request, omitted];
 }
 
-/** IAM's request context for a create request: SageMaker's keys, multivalued ones as arrays. */
+/** IAM's request context for a create request: SageMaker's keys and the tag keys, multivalued ones as arrays. */
 export function requestContext(request: CreateRequest): Record<string, string | string[]> {
   return {
+    ...(request.Tags?.length && { 'aws:TagKeys': request.Tags.flatMap((tag) => (tag.Key ? [tag.Key] : [])) }),
     ...(request.SubnetId && { 'sagemaker:VpcSubnets': [request.SubnetId] }),
     ...(request.SecurityGroupIds && { 'sagemaker:VpcSecurityGroupIds': request.SecurityGroupIds }),
     ...(request.DirectInternetAccess && { 'sagemaker:DirectInternetAccess': request.DirectInternetAccess }),
@@ -118,39 +120,53 @@ const ALLOW_ALL = {
   Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
 };
 const ACCOUNT = EXAMPLE.accountId;
+/** Whoever creates notebooks in the tests unless a test says otherwise. */
+export const DATA_SCIENTIST = `arn:aws:iam::${ACCOUNT}:role/DataScientist`;
+/** The runbook's automation role as the stack names it (under its path). */
+export const AUTOMATION_ROLE = `arn:aws:iam::${ACCOUNT}:role/sagemaker-notebook-vpc-guard/Test-AutomationRole-1A2B3C`;
+
+export interface Caller {
+  readonly action?: 'sagemaker:CreateNotebookInstance' | 'sagemaker:AddTags';
+  /** The principal's ARN (aws:PrincipalArn: for a role session, the role's ARN). Default DATA_SCIENTIST. */
+  readonly principal?: string;
+}
 
 /** A create request through the simulator (see simulateContext). */
 export function simulateCreate(
   guardrail: PolicyDocument,
   placement: PolicyPlacement,
   request: CreateRequest,
+  caller: Caller = {},
 ): Promise<Decision> {
-  return simulateContext(guardrail, placement, requestContext(request), request.NotebookInstanceName);
+  return simulateContext(guardrail, placement, requestContext(request), request.NotebookInstanceName, caller);
 }
 
 /**
- * Runs CreateNotebookInstance with this request context through iam-simulate, the guardrail as an SCP (beside
+ * Runs CreateNotebookInstance (or the caller's action, as the caller's principal) with this request context
+ * through iam-simulate, the guardrail as an SCP (beside
  * FullAWSAccess, under a root that allows everything; the principal is allowed everything) or as an identity
  * policy (beside an allow-all policy). Fails on any validation error, and on a context key the simulator
- * ignored as not applying to CreateNotebookInstance.
+ * ignored as not applying to the action.
  */
 export async function simulateContext(
   guardrail: PolicyDocument,
   placement: PolicyPlacement,
   context: Record<string, string | string[]>,
   notebookName = 'new-notebook',
+  { action = 'sagemaker:CreateNotebookInstance', principal = DATA_SCIENTIST }: Caller = {},
 ): Promise<Decision> {
   const result = await runSimulation(
     {
       request: {
-        principal: `arn:aws:iam::${ACCOUNT}:role/DataScientist`,
-        action: 'sagemaker:CreateNotebookInstance',
+        principal,
+        action,
         resource: {
           // ARNs carry the notebook name in lower case.
           resource: `arn:aws:sagemaker:${EXAMPLE.region}:${ACCOUNT}:notebook-instance/${notebookName.toLowerCase()}`,
           accountId: ACCOUNT,
         },
-        contextVariables: context,
+        // IAM sets aws:PrincipalArn (for a role session: the role's ARN); the simulator needs it given.
+        contextVariables: { ...context, 'aws:PrincipalArn': principal },
       },
       identityPolicies: [
         { name: 'AllowAll', policy: ALLOW_ALL },
@@ -180,9 +196,7 @@ export async function simulateContext(
   }
   const { analysis, ignoredContextKeys } = result.result;
   if (ignoredContextKeys && ignoredContextKeys.length > 0) {
-    throw new Error(
-      `context keys not applicable to CreateNotebookInstance: ${ignoredContextKeys.join(', ')}`,
-    );
+    throw new Error(`context keys not applicable to ${action}: ${ignoredContextKeys.join(', ')}`);
   }
   const denyStatements =
     placement === 'scp'

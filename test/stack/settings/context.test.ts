@@ -20,10 +20,15 @@ describe('context', () => {
       automaticRemediation: 'TRUE',
       automaticRemediationMaxAttempts: '4',
       backupRetentionDays: '30',
-      ruleParameters: JSON.stringify({ SubnetIds: SUBNET, ForbidOpenIngress: 'true' }),
+      ruleParameters: JSON.stringify({
+        SubnetIds: SUBNET,
+        ForbidOpenIngress: 'true',
+        ExemptionTagKey: 'exempt',
+      }),
       allowedNotebookRoles: '["NotebookRole", "team/Notebook*"]',
       deployment: 'conformance-pack',
       securityHubAction: 'false',
+      exemptionAdminPrincipals: 'arn:aws:iam::*:role/SecurityAdmin,arn:aws:iam::111122223333:role/Platform',
     });
     const json = fromContext({
       remediationSubnetId: SUBNET,
@@ -31,10 +36,14 @@ describe('context', () => {
       automaticRemediation: true,
       automaticRemediationMaxAttempts: 4,
       backupRetentionDays: 30,
-      ruleParameters: { SubnetIds: SUBNET, ForbidOpenIngress: true },
+      ruleParameters: { SubnetIds: SUBNET, ForbidOpenIngress: true, ExemptionTagKey: 'exempt' },
       allowedNotebookRoles: ['NotebookRole', 'team/Notebook*'],
       deployment: 'conformance-pack',
       securityHubAction: false,
+      exemptionAdminPrincipals: [
+        'arn:aws:iam::*:role/SecurityAdmin',
+        'arn:aws:iam::111122223333:role/Platform',
+      ],
     });
     expect(strings).toEqual(json);
     const settings = resolveSettings(strings);
@@ -44,6 +53,10 @@ describe('context', () => {
     expect(settings.ruleParameters.forbidOpenIngress).toBe(true);
     expect(settings.allowedNotebookRoles).toEqual(['NotebookRole', 'team/Notebook*']);
     expect(settings.securityHubAction).toBe(false);
+    expect(settings.guardrails.settings.exemptionAdminPrincipals).toEqual([
+      'arn:aws:iam::*:role/SecurityAdmin',
+      'arn:aws:iam::111122223333:role/Platform',
+    ]);
   });
 
   it('reads the organization object or its JSON text', () => {

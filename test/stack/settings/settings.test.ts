@@ -260,6 +260,12 @@ const INVALID: [string, NotebookVpcGuardProps, string, string][] = [
     'remediationSubnetId',
     'detection only',
   ],
+  [
+    'exemption admins without an exemption tag',
+    { exemptionAdminPrincipals: ['arn:aws:iam::111122223333:role/SecurityAdmin'] },
+    'exemptionAdminPrincipals',
+    'no ExemptionTagKey',
+  ],
 ];
 
 describe('invalid settings', () => {
