@@ -4,7 +4,6 @@
  * always named `sagemaker`, `s3`, `ec2`, `iam` or `kms`). A test checks the scan against the calls the flow
  * simulation observes.
  */
-import { RUNBOOK } from './runbook';
 import { type AutomationDocument, isApiStep, type Step } from './types';
 
 export type ResourceKind =
@@ -112,9 +111,6 @@ export function requiredPermissions(document: AutomationDocument): readonly Perm
   }
   return [...byAction.values()].sort((a, b) => a.action.localeCompare(b.action));
 }
-
-/** What the automation role (AutomationAssumeRole) needs, with the resource kind of each action. */
-export const AUTOMATION_ROLE_PERMISSIONS: readonly Permission[] = requiredPermissions(RUNBOOK);
 
 /**
  * What the notebook's own execution role needs: the lifecycle hooks run on the notebook and copy with its

@@ -1,7 +1,6 @@
 /** The remediation's public surface, for the CDK stack and the tests. */
 export {
   type ApiCall,
-  AUTOMATION_ROLE_PERMISSIONS,
   apiCallsOf,
   NOTEBOOK_ROLE_PERMISSIONS,
   type Permission,
@@ -18,7 +17,7 @@ export {
   PARAMETERS,
   type ParameterName,
 } from './parameters';
-export { RUNBOOK } from './runbook';
+export { AUTOMATION_ROLE_PERMISSIONS, RUNBOOK } from './runbook';
 export { embeddedScript, SCRIPT_FILES, type ScriptFile } from './scripts';
 export type * from './types';
 export { isApiStep } from './types';

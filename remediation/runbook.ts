@@ -2,6 +2,7 @@
  * The SSM Automation runbook that moves a SageMaker notebook instance into a subnet, losing nothing:
  * the exact document that is deployed (dist/remediation/runbook.json is this object, serialized).
  */
+import { type Permission, requiredPermissions } from './iam';
 import { PARAMETERS } from './parameters';
 import { backupFailureSteps, backupSteps } from './steps-backup';
 import { alreadyCompliantStep, checkSteps } from './steps-check';
@@ -36,3 +37,6 @@ export const RUNBOOK: AutomationDocument = {
     'Finish.Summary',
   ],
 };
+
+/** What the automation role (AutomationAssumeRole) needs, with the resource kind of each action. */
+export const AUTOMATION_ROLE_PERMISSIONS: readonly Permission[] = requiredPermissions(RUNBOOK);

@@ -1,5 +1,7 @@
 /**
- * Bundles the rule Lambda into one CommonJS file, dist/rule/index.js, with the AWS SDK inside.
+ * Bundles the rule Lambda into one CommonJS file, dist/rule/index.js, with the AWS SDK inside — and the CLI the
+ * same way into dist/cli/index.js (the package's `sagemaker-notebook-vpc-guard` command), with the offline
+ * example account inside, so neither needs anything installed at run time.
  * - `mainFields: ['module', 'main']` takes the SDK's ES modules, which tree-shake.
  * - The SDK's per-service schema files write some keys as computed properties (`{ [_xN]: ... }` with
  *   `const _xN = "xmlName"`). esbuild cannot prove a computed key side-effect free, so it keeps every schema
@@ -7,13 +9,15 @@
  *   ones (the bundle goes from ~945 KB to ~400 KB; see BENCHMARKS.md). If a future SDK changes the pattern,
  *   nothing is inlined and the bundle is only bigger; the wire-level integration test checks the result.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 
 export const RULE_ENTRY = join(import.meta.dirname, 'config', 'handler.ts');
 export const RULE_BUNDLE = join(import.meta.dirname, '..', 'dist', 'rule', 'index.js');
+export const CLI_ENTRY = join(import.meta.dirname, 'cli.ts');
+export const CLI_BUNDLE = join(import.meta.dirname, '..', 'dist', 'cli', 'index.js');
 
 const SDK_SCHEMA_FILE = /@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
 
@@ -52,6 +56,17 @@ export const RULE_BUILD_OPTIONS: BuildOptions = {
   plugins: [inlineConstantSchemaKeys],
 };
 
+/**
+ * The CLI: the rule's build with another entry, run as a command (`#!`). Its entry check compares the script
+ * Node runs with `import.meta.filename`, which a CommonJS bundle spells `__filename`.
+ */
+export const CLI_BUILD_OPTIONS: BuildOptions = {
+  ...RULE_BUILD_OPTIONS,
+  entryPoints: [CLI_ENTRY],
+  banner: { js: '#!/usr/bin/env node' },
+  define: { 'import.meta.filename': '__filename' },
+};
+
 export async function buildRule(outfile = RULE_BUNDLE, overrides: BuildOptions = {}): Promise<void> {
   mkdirSync(dirname(outfile), { recursive: true });
   await build({ ...RULE_BUILD_OPTIONS, outfile, ...overrides });
@@ -59,12 +74,13 @@ export async function buildRule(outfile = RULE_BUNDLE, overrides: BuildOptions =
   writeFileSync(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
 }
 
-// `--outfile <path>`: the CDK stack's NodejsFunction bundling hook builds the deployed code with this.
+export async function buildCli(outfile = CLI_BUNDLE): Promise<void> {
+  await buildRule(outfile, CLI_BUILD_OPTIONS);
+  chmodSync(outfile, 0o755);
+}
+
 if (process.argv[1] === import.meta.filename) {
-  const flag = process.argv.indexOf('--outfile');
-  const requested = flag === -1 ? RULE_BUNDLE : process.argv[flag + 1];
-  if (!requested) throw new Error('--outfile needs a path');
-  const outfile = resolve(requested);
-  await buildRule(outfile);
-  console.log(`wrote ${outfile}`);
+  await buildRule();
+  await buildCli();
+  console.log(`wrote ${RULE_BUNDLE} and ${CLI_BUNDLE}`);
 }

@@ -4,7 +4,7 @@
  * so it needs no AWS account; `--live` scans a real account read-only (it never calls PutEvaluations).
  */
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { createOfflineAws } from '../offline/index';
@@ -21,7 +21,7 @@ import {
   toInputParameters,
 } from './parameters';
 
-const USAGE = `Usage: npm start -- [options]
+const USAGE = `Usage: npx sagemaker-notebook-vpc-guard [options]   (in this repository: npm start -- [options])
 
 Evaluates SageMaker notebook instances for VPC placement with the same code as the Config rule.
 
@@ -239,7 +239,8 @@ async function main(): Promise<number> {
   return result.result.failures.length + result.result.notStarted.length > 0 ? 1 : 0;
 }
 
-if (process.argv[1] === import.meta.filename) {
+// realpath: run through a symbolic link (node_modules/.bin/sagemaker-notebook-vpc-guard) it is still the entry.
+if (process.argv[1] && realpathSync(process.argv[1]) === import.meta.filename) {
   main().then(
     (code) => {
       process.exitCode = code;

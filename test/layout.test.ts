@@ -105,4 +105,20 @@ describe('layout', () => {
     });
     expect(violations).toEqual([]);
   });
+
+  it('the construct library (stack/index.ts, what the package exports) reaches no source the build turns into an artifact', () => {
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const next of graph.get(file) ?? []) visit(next);
+    };
+    visit('stack/index.ts');
+    expect(reached.size).toBeGreaterThan(10);
+    // The runbook is deployed as built (dist/remediation/runbook.json), the Lambda as bundled (dist/rule): their
+    // sources, the bundler and the repository's own CDK app are not shipped and must never be loaded.
+    const buildOnly =
+      /^(?:remediation\/(?:runbook|scripts|steps-[\w-]+|build|index)\.ts|rule\/(?:build|cli|config\/.+)\.ts|stack\/(?:app|build)\.ts|offline\/)/;
+    expect([...reached].filter((file) => buildOnly.test(file))).toEqual([]);
+  });
 });

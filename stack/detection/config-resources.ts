@@ -4,7 +4,7 @@
  * conformance pack template. Values are strings (CDK tokens included) or intrinsic objects (`{ Ref }`
  * to a pack parameter).
  */
-import type { ParameterName as RunbookParameterName } from '../../remediation/index';
+import type { ParameterName as RunbookParameterName } from '../../remediation/parameters';
 import {
   PARAMETER_NAMES as RULE_PARAMETER_NAMES,
   type ParameterName as RuleParameterName,

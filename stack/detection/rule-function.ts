@@ -1,23 +1,15 @@
 /**
- * The rule Lambda. NodejsFunction bundles handler.ts with the local esbuild using the build's own options,
- * then an afterBundling hook runs `rule/build.ts --outfile` into the asset: the deployed code is the exact
- * output of `npm run build` (dist/rule/index.js), including the esbuild plugin that NodejsFunction's
- * command-line bundling cannot load. Docker is never needed.
+ * The rule Lambda. Its code is the prebuilt bundle dist/rule/index.js (`npm run build`; the package ships it),
+ * deployed as it is: byte for byte the build's output, with nothing to bundle at synth.
  */
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { RULE_BUILD_OPTIONS, RULE_ENTRY } from '../../rule/build';
+import { ARTIFACTS, prebuiltLambdaCode } from '../artifacts';
 import { nagValue } from '../nag';
 import { RULE_ACCESS_WILDCARD_REASONS, ruleAccessStatements } from './rule-access';
-
-const RULE_BUILD_SCRIPT = join(import.meta.dirname, '..', '..', 'rule', 'build.ts');
-const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
 
 /** A sweep of thousands of notebooks: bounded-concurrency API calls that must finish within one invocation. */
 export const RULE_FUNCTION_TIMEOUT = Duration.minutes(15);
@@ -53,9 +45,9 @@ export class RuleFunction extends Construct {
     const access = props.memberAccountAccess;
     if (access) this.role.addToPrincipalPolicy(assumeMemberRoleStatement(access));
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: RULE_ENTRY,
-      handler: 'handler',
+    this.function = new lambda.Function(this, 'Function', {
+      code: prebuiltLambdaCode(ARTIFACTS.ruleBundle),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       timeout: RULE_FUNCTION_TIMEOUT,
@@ -64,25 +56,6 @@ export class RuleFunction extends Construct {
       logGroup,
       description: 'sagemaker-notebook-vpc-guard: evaluates SageMaker notebook instances for VPC placement',
       ...(access && { environment: { MEMBER_ACCOUNT_ROLE_NAME: access.roleName } }),
-      bundling: {
-        forceDockerBundling: false,
-        target: String(RULE_BUILD_OPTIONS.target),
-        format: OutputFormat.CJS,
-        mainFields: [...(RULE_BUILD_OPTIONS.mainFields ?? [])],
-        minify: RULE_BUILD_OPTIONS.minify ?? false,
-        // The build bundles the SDK (smaller and faster to load than the runtime's copy).
-        bundleAwsSDK: true,
-        externalModules: [],
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => [
-            [process.execPath, TSX_CLI, RULE_BUILD_SCRIPT, '--outfile', join(outputDir, 'index.js')]
-              .map(shellQuote)
-              .join(' '),
-          ],
-        },
-      },
     });
     for (const finding of RULE_ACCESS_WILDCARD_REASONS) Validations.of(this.role).acknowledge(finding);
     if (access) {
@@ -103,8 +76,4 @@ function assumeMemberRoleStatement(access: MemberAccountAccess): iam.PolicyState
     resources: [`arn:${Aws.PARTITION}:iam::*:role/${access.roleName}`],
     conditions: { StringEquals: { 'aws:ResourceOrgID': access.organizationId } },
   });
-}
-
-function shellQuote(word: string): string {
-  return `'${word.replaceAll("'", "'\\''")}'`;
 }

@@ -3,10 +3,10 @@
  * to what the statements enforce. Settings whose guardrail would disagree with the rule, or would block the
  * remediation runbook, are refused with an error naming the setting.
  */
-import type { DirectInternetAccess } from '../../rule/notebook';
 import { type RuleParameters, SECURITY_GROUP_ID_PATTERN, SUBNET_ID_PATTERN } from '../../rule/parameters';
 import { describeValue } from '../../rule/text';
 import { AUTOMATION_ROLE_PATH } from '../remediation/role-path';
+import type { DirectInternetAccess } from '../settings/props';
 
 /** Where the remediation runbook recreates notebooks (its SubnetId, SecurityGroupIds, DirectInternetAccess). */
 export interface RemediationTarget {

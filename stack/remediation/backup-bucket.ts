@@ -7,7 +7,7 @@ import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { NOTEBOOK_ROLE_PERMISSIONS, type ResourceScope, resourceArns } from '../../remediation/index';
+import { NOTEBOOK_ROLE_PERMISSIONS, type ResourceScope, resourceArns } from '../../remediation/iam';
 import { notebookRoleArns } from './permissions';
 
 export interface BackupBucketProps {

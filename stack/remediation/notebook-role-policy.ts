@@ -8,7 +8,7 @@
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { NOTEBOOK_ROLE_PERMISSIONS } from '../../remediation/index';
+import { NOTEBOOK_ROLE_PERMISSIONS } from '../../remediation/iam';
 import { acknowledgeWildcards, permissionStatements } from './permissions';
 
 export interface NotebookRolePolicyProps {

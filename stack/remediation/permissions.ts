@@ -12,7 +12,7 @@ import {
   type ResourceScope,
   resourceArns,
   TEMPORARY_CONFIG_PREFIX,
-} from '../../remediation/index';
+} from '../../remediation/iam';
 import { nagValue } from '../nag';
 
 /** Role names (with path) become ARNs in the account the stack is deployed to. */

@@ -1,13 +1,14 @@
 /**
- * The remediation runbook as an SSM Automation document, and the role it runs as. The role's permissions
- * are generated from the runbook's own permission list (remediation/iam.ts, derived from the document's
- * steps), so the role cannot drift from what the document calls.
+ * The remediation runbook as an SSM Automation document — exactly dist/remediation/runbook.json, as built — and
+ * the role it runs as. The role's permissions are generated from that document's steps (remediation/iam.ts),
+ * so the role cannot drift from what the document calls.
  */
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { AUTOMATION_ROLE_PERMISSIONS, type ResourceScope, RUNBOOK } from '../../remediation/index';
+import { type ResourceScope, requiredPermissions } from '../../remediation/iam';
+import { builtRunbook } from '../artifacts';
 import type { GuardSettings } from '../settings/index';
 import { acknowledgeWildcards, notebookRoleArns, permissionStatements } from './permissions';
 import { AUTOMATION_ROLE_PATH } from './role-path';
@@ -27,7 +28,7 @@ export class RemediationRunbook extends Construct {
     this.document = new ssm.CfnDocument(this, 'Document', {
       documentType: 'Automation',
       documentFormat: 'JSON',
-      content: RUNBOOK,
+      content: builtRunbook(),
     });
     this.automationRole = new iam.Role(this, 'AutomationRole', {
       description: 'sagemaker-notebook-vpc-guard runbook: recreates a notebook instance in a subnet',
@@ -52,7 +53,7 @@ export class RemediationRunbook extends Construct {
       automationRoleArn: this.automationRole.roleArn,
       ...(props.backupBucketName !== undefined && { bucket: props.backupBucketName }),
     };
-    const statements = permissionStatements(AUTOMATION_ROLE_PERMISSIONS, arns);
+    const statements = permissionStatements(requiredPermissions(builtRunbook()), arns);
     for (const statement of statements) this.automationRole.addToPrincipalPolicy(statement);
     acknowledgeWildcards(this.automationRole, statements);
   }

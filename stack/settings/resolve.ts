@@ -3,7 +3,7 @@
  * something broken or unsafe rejected with an error naming the setting. The per-part resolvers (organization,
  * remediation, guardrails) run in that order: each may read what the earlier ones resolved.
  */
-import { BACKUP_PREFIX_DEFAULT, PARAMETERS as RUNBOOK_PARAMETERS } from '../../remediation/index';
+import { BACKUP_PREFIX_DEFAULT, PARAMETERS as RUNBOOK_PARAMETERS } from '../../remediation/parameters';
 import {
   DEFAULT_PARAMETERS,
   InvalidParameterError,

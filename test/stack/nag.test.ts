@@ -86,7 +86,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('runs on every synth of the app and stops it on a finding', () => {
-    const { app, stack } = createApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }));
+    const { app, stack } = createApp(new App());
     new s3.Bucket(stack, 'UnloggedBucket');
     expect(() => app.synth()).toThrow(/[Vv]alidation/);
     const report = readFileSync(join(app.outdir, 'validation-report.json'), 'utf8');

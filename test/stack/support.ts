@@ -1,7 +1,7 @@
 /**
  * Shared by the stack tests: settings for each deployment mode and one synthesized app per mode. Synth is
- * slow on two cores, so a test file synthesizes each mode once; the Lambda bundling is skipped here
- * (bundle.test.ts covers it) unless asked for.
+ * slow on two cores, so a test file synthesizes each mode once. The Lambda's code is the prebuilt bundle
+ * (dist/rule, from `npm run build`): nothing is bundled at synth.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -78,13 +78,8 @@ export interface TemplateJson {
   readonly Parameters?: Readonly<Record<string, unknown>>;
 }
 
-export function synthesize(props: NotebookVpcGuardProps, options: { bundling?: boolean } = {}): Synthesized {
-  const app = new App({
-    context: {
-      '@aws-cdk/core:validateAgainstDefaultRules': true,
-      ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
-    },
-  });
+export function synthesize(props: NotebookVpcGuardProps): Synthesized {
+  const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
   const stack = new Stack(app, 'Test');
   const guard = new NotebookVpcGuard(stack, 'Guard', props);
   const template = Template.fromStack(stack);

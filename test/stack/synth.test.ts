@@ -41,12 +41,12 @@ describe('cdk synth with no context', () => {
   });
 
   it('writes dist/conformance-pack.yaml for these settings', () => {
-    const { guard } = createApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }));
+    const { guard } = createApp(new App());
     expect(readFileSync(CONFORMANCE_PACK_FILE, 'utf8')).toBe(guard.conformancePack.yaml);
   });
 
   it('writes the guardrails (dist/guardrails/scp.json and iam-policy.json) for these settings', () => {
-    const { guard } = createApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }));
+    const { guard } = createApp(new App());
     const policies = guardrailPolicies(guard.settings.guardrails.settings);
     const written = (file: string) =>
       JSON.parse(readFileSync(join(GUARDRAILS_DIRECTORY, file), 'utf8')) as unknown;
