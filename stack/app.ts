@@ -1,37 +1,53 @@
 /**
- * The `cdk` entry (cdk.json): settings from CDK context (the construct's prop names), one stack, cdk-nag's
- * AwsSolutions checks on every synth, and dist/conformance-pack.yaml and dist/guardrails/ written next to
- * cdk.out.
+ * The `cdk` entry (cdk.json): settings from CDK context (the construct's prop names), one stack — or with
+ * `regions`, one stack per region and the account-wide resources once (NotebookVpcGuardStacks) — cdk-nag's
+ * AwsSolutions checks on every synth, and dist/conformance-pack.yaml (one per region, with several regions:
+ * each has its region's remediation target) and dist/guardrails/ written next to cdk.out.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { NotebookVpcGuard } from './construct';
+import type { NotebookVpcGuard } from './construct';
 import { writeGuardrails } from './guardrails/index';
+import { NotebookVpcGuardStacks } from './regions/stacks';
 import { propsFromContext } from './settings/index';
 
 export const DIST_DIRECTORY = join(import.meta.dirname, '..', 'dist');
 export const CONFORMANCE_PACK_FILE = join(DIST_DIRECTORY, 'conformance-pack.yaml');
 export const GUARDRAILS_DIRECTORY = join(DIST_DIRECTORY, 'guardrails');
-export const DEFAULT_STACK_NAME = 'SageMakerNotebookVpcGuard';
+export { DEFAULT_STACK_NAME } from './regions/stacks';
 
-export function createApp(app: App = new App()): { app: App; stack: Stack; guard: NotebookVpcGuard } {
-  const stackName = app.node.tryGetContext('stackName') ?? DEFAULT_STACK_NAME;
-  const stack = new Stack(app, stackName, {
-    description: 'sagemaker-notebook-vpc-guard: keeps SageMaker notebook instances in a customer VPC',
-  });
-  const guard = new NotebookVpcGuard(stack, 'Guard', {
+export interface CdkApp {
+  readonly app: App;
+  readonly stacks: NotebookVpcGuardStacks;
+  /** The (first) region's stack and construct. */
+  readonly stack: Stack;
+  readonly guard: NotebookVpcGuard;
+}
+
+export function createApp(app: App = new App()): CdkApp {
+  const stacks = new NotebookVpcGuardStacks(app, {
     ...propsFromContext(app.node),
+    stackName: app.node.tryGetContext('stackName'),
     memberTemplateChecks: (memberApp) => [new AwsSolutionsChecks(memberApp)],
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stack, guard };
+  const [first] = stacks.regional;
+  if (!first) throw new Error('NotebookVpcGuardStacks made no regional stack');
+  return { app, stacks, stack: first.stack, guard: first.guard };
+}
+
+/** dist/conformance-pack.yaml, or dist/conformance-pack.<region>.yaml for each of several regions. */
+export function conformancePackFile(region: string | undefined, regions: number): string {
+  return regions > 1 ? join(DIST_DIRECTORY, `conformance-pack.${region}.yaml`) : CONFORMANCE_PACK_FILE;
 }
 
 if (process.argv[1] === import.meta.filename) {
-  const { guard } = createApp();
+  const { stacks } = createApp();
   mkdirSync(DIST_DIRECTORY, { recursive: true });
-  writeFileSync(CONFORMANCE_PACK_FILE, guard.conformancePack.yaml);
-  writeGuardrails(GUARDRAILS_DIRECTORY, guard.settings.guardrails.settings);
+  for (const { region, guard } of stacks.regional) {
+    writeFileSync(conformancePackFile(region, stacks.regional.length), guard.conformancePack.yaml);
+  }
+  writeGuardrails(GUARDRAILS_DIRECTORY, stacks.guardrails.settings);
 }

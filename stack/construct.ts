@@ -16,6 +16,7 @@ import { RuleFunction } from './detection/rule-function';
 import { NotebookGuardrails } from './guardrails/index';
 import { memberRoleName } from './organization/member-account';
 import { OrganizationDeployment } from './organization/organization';
+import type { SharedRoleNames } from './regions/shared-roles';
 import { RemediationKit } from './remediation/remediation-kit';
 import { SecurityHubAction } from './security-hub/action';
 import type { Guardrails } from './settings/index';
@@ -24,6 +25,16 @@ import { type GuardSettings, type NotebookVpcGuardProps, resolveSettings } from 
 export interface NotebookVpcGuardConstructProps extends NotebookVpcGuardProps {
   /** Organization mode: validation plugins (cdk-nag) for the member template, synthesized as its own app. */
   readonly memberTemplateChecks?: (app: App) => IPolicyValidationPlugin[];
+  /**
+   * Set by NotebookVpcGuardStacks when this construct deploys one region of several: the account stack created
+   * the IAM roles (this region attaches its own policies to them) and the guardrails, and the organization
+   * StackSet is deployed once for every region.
+   */
+  readonly sharedAccountResources?: SharedAccountResources;
+}
+
+export interface SharedAccountResources {
+  readonly roles: SharedRoleNames;
 }
 
 export class NotebookVpcGuard extends Construct {
@@ -44,6 +55,7 @@ export class NotebookVpcGuard extends Construct {
     const settings = resolveSettings(props);
     this.settings = settings;
     const organization = settings.organization;
+    const shared = props.sharedAccountResources;
     this.ruleFunction = new RuleFunction(this, 'RuleFunction', {
       logRetentionDays: settings.logRetentionDays,
       ...(organization && {
@@ -51,28 +63,34 @@ export class NotebookVpcGuard extends Construct {
           roleName: memberRoleName(organization),
           organizationId: organization.organizationId,
         },
+        // The member template builds its own region's function ARN from this name.
+        functionName: settings.ruleName,
       }),
+      ...(shared && { sharedRoleName: shared.roles.ruleFunction }),
     });
     const fn = this.ruleFunction.function;
     this.conformancePack = conformancePack(settings, 'always');
     this.output('RuleFunctionName', fn.functionName, 'The rule Lambda');
-    this.guardrails = deployGuardrails(this, settings.guardrails);
+    this.guardrails = shared ? undefined : deployGuardrails(this, settings.guardrails);
 
     if (organization) {
       this.organization = new OrganizationDeployment(this, 'Organization', {
         settings: { ...settings, organization },
         ruleFunction: this.ruleFunction,
+        includeStackSet: !shared,
         ...(props.memberTemplateChecks && { memberTemplateChecks: props.memberTemplateChecks }),
       });
-      this.output(
-        'MemberStackSetName',
-        this.organization.stackSet.attrStackSetId,
-        'StackSet of the member accounts',
-      );
+      if (this.organization.stackSet) {
+        this.output(
+          'MemberStackSetName',
+          this.organization.stackSet.attrStackSetId,
+          'StackSet of the member accounts',
+        );
+      }
       return;
     }
 
-    const kit = new RemediationKit(this, 'Remediation', settings);
+    const kit = new RemediationKit(this, 'Remediation', settings, shared?.roles.automation);
     this.remediation = kit;
     if (settings.deployment === 'conformance-pack') {
       this.packDeployment = new PackDeployment(this, 'ConformancePack', {
@@ -97,6 +115,7 @@ export class NotebookVpcGuard extends Construct {
         remediation: kit.bindings,
         automationRole: kit.runbook.automationRole,
         logRetentionDays: settings.logRetentionDays,
+        ...(shared && { sharedRoleNames: shared.roles.securityHub }),
       });
       this.output(
         'SecurityHubActionArn',
@@ -122,7 +141,7 @@ export class NotebookVpcGuard extends Construct {
 }
 
 /** The guardrail managed policy (single account) or SCP (organization), when the settings ask for one. */
-function deployGuardrails(scope: Construct, guardrails: Guardrails): NotebookGuardrails | undefined {
+export function deployGuardrails(scope: Construct, guardrails: Guardrails): NotebookGuardrails | undefined {
   const { managedPolicy, scpTargetIds } = guardrails;
   if (!managedPolicy && !scpTargetIds) return undefined;
   return new NotebookGuardrails(scope, 'Guardrails', {

@@ -20,7 +20,11 @@ export {
 // The built artifacts the package ships (dist/rule, dist/remediation/runbook.json) and how a Lambda deploys one.
 export { ARTIFACTS, artifactPath, builtRunbook, MissingArtifactError, prebuiltLambdaCode } from './artifacts';
 // The construct; its props and settings are below (settings/index).
-export { NotebookVpcGuard, type NotebookVpcGuardConstructProps } from './construct';
+export {
+  NotebookVpcGuard,
+  type NotebookVpcGuardConstructProps,
+  type SharedAccountResources,
+} from './construct';
 // The conformance pack template the construct deploys, for deploying it by other means.
 export { type ConformancePack, conformancePack } from './detection/conformance-pack';
 
@@ -48,5 +52,13 @@ export {
   SIDS,
   writeGuardrails,
 } from './guardrails/index';
+// Every region in one deploy: one stack per region, the account-wide resources once.
+export { NotebookVpcGuardAccount, type NotebookVpcGuardAccountProps } from './regions/account';
+export {
+  DEFAULT_STACK_NAME,
+  NotebookVpcGuardStacks,
+  type NotebookVpcGuardStacksProps,
+  type RegionalStack,
+} from './regions/stacks';
 // The construct's props (also the CDK context keys), their validation and the resolved settings.
 export * from './settings/index';

@@ -167,17 +167,34 @@ export interface PackBindings {
   readonly runbookName?: string;
   readonly automationAssumeRole?: string;
   readonly backupBucketName?: string;
+  /** Overrides the target defaults (the member template of several regions passes its region's). */
+  readonly target?: PackTargetValues;
+}
+
+/** The remediation target as the pack's parameters take it: one value per security group slot ('' = none). */
+export interface PackTargetValues {
+  readonly subnetId: string;
+  readonly securityGroupIds: readonly string[];
+  readonly directInternetAccess: string;
 }
 
 export function packInputParameters(
   pack: ConformancePack,
   bindings: PackBindings,
 ): { parameterName: string; parameterValue: string }[] {
+  const { target } = bindings;
   const values: Record<string, string | undefined> = {
     [PACK_PARAMETERS.lambdaFunctionArn]: bindings.lambdaFunctionArn,
     [PACK_PARAMETERS.runbookName]: bindings.runbookName,
     [PACK_PARAMETERS.automationAssumeRole]: bindings.automationAssumeRole,
     [PACK_PARAMETERS.backupBucketName]: bindings.backupBucketName,
+    ...(target && {
+      [PACK_PARAMETERS.remediationSubnetId]: target.subnetId,
+      [PACK_PARAMETERS.remediationDirectInternetAccess]: target.directInternetAccess,
+      ...Object.fromEntries(
+        PACK_SECURITY_GROUP_PARAMETERS.map((parameter, index) => [parameter, target.securityGroupIds[index]]),
+      ),
+    }),
   };
   return Object.entries(values).flatMap(([parameterName, parameterValue]) =>
     parameterValue !== undefined && parameterName in pack.template.Parameters

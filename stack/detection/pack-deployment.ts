@@ -7,12 +7,14 @@
 import * as config from 'aws-cdk-lib/aws-config';
 import { Construct, type IDependable } from 'constructs';
 import type { RemediationKit } from '../remediation/remediation-kit';
-import { type ConformancePack, packInputParameters } from './conformance-pack';
+import { type ConformancePack, type PackTargetValues, packInputParameters } from './conformance-pack';
 
 export interface PackDeploymentProps {
   readonly name: string;
   readonly pack: ConformancePack;
   readonly lambdaFunctionArn: string;
+  /** Instead of the pack's target defaults (see PackBindings). */
+  readonly target?: PackTargetValues;
   readonly kit: RemediationKit;
   /** Resources Config needs before it creates the pack (the Lambda's invoke permission). */
   readonly dependsOn: readonly IDependable[];
@@ -32,6 +34,7 @@ export class PackDeployment extends Construct {
         runbookName: bindings.runbookName,
         automationAssumeRole: bindings.automationRoleArn,
         ...(bindings.backupBucketName !== undefined && { backupBucketName: bindings.backupBucketName }),
+        ...(props.target && { target: props.target }),
       }),
     });
     // The role's policy, not just the role: a remediation must not start before it can act.

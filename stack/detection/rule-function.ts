@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ARTIFACTS, prebuiltLambdaCode } from '../artifacts';
 import { nagValue } from '../nag';
+import { importSharedRole } from '../regions/shared-roles';
 import { RULE_ACCESS_WILDCARD_REASONS, ruleAccessStatements } from './rule-access';
 
 /** A sweep of thousands of notebooks: bounded-concurrency API calls that must finish within one invocation. */
@@ -26,20 +27,31 @@ export interface RuleFunctionProps {
   readonly logRetentionDays: number;
   /** Organization mode. */
   readonly memberAccountAccess?: MemberAccountAccess;
+  /** Several regions: the account's shared role (ruleFunctionRoleProps), to which this region adds its policy. */
+  readonly sharedRoleName?: string;
+  /** A fixed name, so that other stacks can build the function's ARN (organization mode). */
+  readonly functionName?: string;
+}
+
+/** The role without its permissions (each region adds its own): Lambda may assume it. */
+export function ruleFunctionRoleProps(): iam.RoleProps {
+  return {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: 'sagemaker-notebook-vpc-guard rule: reads notebooks and network facts, reports evaluations',
+  };
 }
 
 export class RuleFunction extends Construct {
   readonly function: lambda.IFunction;
-  readonly role: iam.Role;
+  readonly role: iam.IRole;
 
   constructor(scope: Construct, id: string, props: RuleFunctionProps) {
     super(scope, id);
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetentionDays });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description:
-        'sagemaker-notebook-vpc-guard rule: reads notebooks and network facts, reports evaluations',
-    });
+    this.role =
+      props.sharedRoleName === undefined
+        ? new iam.Role(this, 'Role', ruleFunctionRoleProps())
+        : importSharedRole(this, 'Role', props.sharedRoleName);
     for (const statement of ruleAccessStatements()) this.role.addToPrincipalPolicy(statement);
     logGroup.grantWrite(this.role);
     const access = props.memberAccountAccess;
@@ -55,6 +67,7 @@ export class RuleFunction extends Construct {
       role: this.role,
       logGroup,
       description: 'sagemaker-notebook-vpc-guard: evaluates SageMaker notebook instances for VPC placement',
+      ...(props.functionName !== undefined && { functionName: props.functionName }),
       ...(access && { environment: { MEMBER_ACCOUNT_ROLE_NAME: access.roleName } }),
     });
     for (const finding of RULE_ACCESS_WILDCARD_REASONS) Validations.of(this.role).acknowledge(finding);

@@ -21,6 +21,8 @@ export interface GuardrailSettings {
   readonly rule: RuleParameters;
   /** The runbook's target, when the runbook is deployed: settings that would deny its requests are refused. */
   readonly remediationTarget?: RemediationTarget;
+  /** The runbook's target in each region, when it is deployed into several (checked like remediationTarget). */
+  readonly remediationTargets?: readonly RemediationTarget[];
   /**
    * The subnets of the rule's VpcIds. No SageMaker condition key carries the VPC, so VpcIds can only be
    * enforced through its subnets, listed here; without them the guardrails do not enforce VpcIds.
@@ -75,8 +77,8 @@ export function guardrailRequirements(settings: GuardrailSettings): GuardrailReq
   const approvedSubnetIds = approvedSubnets(settings);
   const approvedSecurityGroupIds = approvedSecurityGroups(settings);
   const directInternetAccessDisabled = settings.rule.requireDirectInternetAccessDisabled;
-  if (settings.remediationTarget) {
-    checkTargetAllowed(settings.remediationTarget, approvedSubnetIds, directInternetAccessDisabled);
+  for (const target of remediationTargets(settings)) {
+    checkTargetAllowed(target, approvedSubnetIds, directInternetAccessDisabled);
   }
   const exemption = exemptionRequirement(settings);
   return {
@@ -134,14 +136,20 @@ function approvedSubnets({ rule, approvedVpcSubnetIds }: GuardrailSettings): rea
   return approved;
 }
 
-function approvedSecurityGroups({
-  approvedSecurityGroupIds,
-  remediationTarget,
-}: GuardrailSettings): readonly string[] | undefined {
+function approvedSecurityGroups(settings: GuardrailSettings): readonly string[] | undefined {
+  const { approvedSecurityGroupIds } = settings;
   if (approvedSecurityGroupIds === undefined) return undefined;
   checkIds('approvedSecurityGroupIds', approvedSecurityGroupIds, SECURITY_GROUP_ID_PATTERN);
   // The runbook's groups are approved by construction: the guardrail must never deny its own recreation.
-  return sortedUnique([...approvedSecurityGroupIds, ...(remediationTarget?.securityGroupIds ?? [])]);
+  const runbookGroups = remediationTargets(settings).flatMap((target) => target.securityGroupIds);
+  return sortedUnique([...approvedSecurityGroupIds, ...runbookGroups]);
+}
+
+function remediationTargets({
+  remediationTarget,
+  remediationTargets,
+}: GuardrailSettings): RemediationTarget[] {
+  return [...(remediationTarget ? [remediationTarget] : []), ...(remediationTargets ?? [])];
 }
 
 function checkTargetAllowed(

@@ -10,6 +10,7 @@ import {
   App,
   Aws,
   BootstraplessSynthesizer,
+  CfnMapping,
   CfnParameter,
   type IPolicyValidationPlugin,
   Stack,
@@ -17,15 +18,19 @@ import {
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { conformancePack } from '../detection/conformance-pack';
+import {
+  conformancePack,
+  PACK_SECURITY_GROUP_PARAMETERS,
+  type PackTargetValues,
+} from '../detection/conformance-pack';
 import { PackDeployment } from '../detection/pack-deployment';
 import { RULE_ACCESS_WILDCARD_REASONS, ruleAccessStatements } from '../detection/rule-access';
 import { RemediationKit } from '../remediation/remediation-kit';
-import type { GuardSettings, OrganizationSettings } from '../settings/index';
+import type { GuardSettings, OrganizationSettings, RemediationTarget } from '../settings/index';
 
 /** The member template's parameters, set by the StackSet from the delegated-admin account's resources. */
 export const MEMBER_PARAMETERS = {
-  ruleFunctionArn: 'RuleFunctionArn',
+  ruleFunctionName: 'RuleFunctionName',
   ruleFunctionRoleArn: 'RuleFunctionRoleArn',
   adminAccountId: 'AdminAccountId',
 } as const;
@@ -35,13 +40,22 @@ export function memberRoleName(organization: OrganizationSettings): string {
   return `${organization.memberRoleName}-${Aws.REGION}`;
 }
 
+export interface MemberAccountSettings {
+  readonly settings: GuardSettings;
+  /**
+   * Several regions: each region's remediation target. One template serves every region, so the target is
+   * looked up by the stack's region (a mapping) instead of the settings' single target.
+   */
+  readonly regionalTargets?: Readonly<Record<string, RemediationTarget>>;
+}
+
 export class MemberAccountStack extends Stack {
   readonly memberRole: iam.Role;
   readonly kit: RemediationKit;
   /** The template's parameters: the StackSet must pass exactly these. */
   readonly parameterNames: string[] = [];
 
-  constructor(scope: Construct, id: string, settings: GuardSettings) {
+  constructor(scope: Construct, id: string, { settings, regionalTargets }: MemberAccountSettings) {
     super(scope, id, {
       synthesizer: new BootstraplessSynthesizer(),
       description: 'sagemaker-notebook-vpc-guard member account: rule access role, remediation runbook',
@@ -77,20 +91,49 @@ export class MemberAccountStack extends Stack {
 
     this.kit = new RemediationKit(this, 'Remediation', settings);
     if (organization.coverage === 'member-conformance-packs') {
+      const functionName = parameter(
+        MEMBER_PARAMETERS.ruleFunctionName,
+        'Rule Lambda name (the same in every region of the admin account)',
+        '^[a-zA-Z0-9-_]{1,64}$',
+      );
       new PackDeployment(this, 'ConformancePack', {
         name: settings.ruleName,
         pack: conformancePack(settings, 'with-target'),
-        lambdaFunctionArn: parameter(
-          MEMBER_PARAMETERS.ruleFunctionArn,
-          'Rule Lambda ARN',
-          '^arn:aws[a-z-]*:lambda:.+$',
-        ),
+        // Config invokes a rule Lambda in its own region only: this region's function.
+        lambdaFunctionArn: `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${adminAccount}:function:${functionName}`,
+        ...(regionalTargets && { target: regionalTarget(this, regionalTargets) }),
         kit: this.kit,
         // Evaluations start with the pack: the Lambda must be able to assume the role first.
         dependsOn: [this.memberRole],
       });
     }
   }
+}
+
+/** The stack's region's target, from a mapping of every region's (each group slot filled, or empty). */
+function regionalTarget(
+  stack: Stack,
+  targets: Readonly<Record<string, RemediationTarget>>,
+): PackTargetValues {
+  const slots = PACK_SECURITY_GROUP_PARAMETERS.map((_parameter, index) => `SecurityGroupId${index + 1}`);
+  const mapping = new CfnMapping(stack, 'RemediationTargets', {
+    mapping: Object.fromEntries(
+      Object.entries(targets).map(([region, target]) => [
+        region,
+        {
+          SubnetId: target.subnetId,
+          DirectInternetAccess: target.directInternetAccess,
+          ...Object.fromEntries(slots.map((slot, index) => [slot, target.securityGroupIds[index] ?? ''])),
+        },
+      ]),
+    ),
+  });
+  const value = (key: string) => mapping.findInMap(Aws.REGION, key);
+  return {
+    subnetId: value('SubnetId'),
+    securityGroupIds: slots.map(value),
+    directInternetAccess: value('DirectInternetAccess'),
+  };
 }
 
 export interface MemberTemplate {
@@ -104,7 +147,7 @@ export interface MemberTemplate {
  * user's app), running the given validation plugins (cdk-nag) on it like on the main app.
  */
 export function synthesizeMemberTemplate(
-  settings: GuardSettings,
+  settings: MemberAccountSettings,
   outdir: string,
   context: Readonly<Record<string, unknown>>,
   validationPlugins: (app: App) => IPolicyValidationPlugin[] = () => [],

@@ -1,7 +1,9 @@
 /**
  * Organization mode, in the delegated-admin (or management) account: the rule Lambda's invoke permission for
  * Config in member accounts, a service-managed StackSet that prepares every account of the target OUs (and
- * accounts added later), and — with coverage `organization-conformance-pack` — the organization pack.
+ * accounts added later), and — with coverage `organization-conformance-pack` — the organization pack. The rule
+ * Lambda is named after the rule in every region, so that the member template can build the ARN of its own
+ * region's function.
  *
  * Without `memberAccountIds`, Config in any account may invoke the function: Lambda permissions for a
  * service principal cannot be limited to an organization. The function still reads and reports only
@@ -16,7 +18,7 @@ import { Construct } from 'constructs';
 import { allowConfigToInvoke } from '../detection/config-invoke';
 import { conformancePack, packInputParameters } from '../detection/conformance-pack';
 import type { RuleFunction } from '../detection/rule-function';
-import type { GuardSettings, OrganizationSettings } from '../settings/index';
+import type { GuardSettings, OrganizationSettings, RemediationTarget } from '../settings/index';
 import { MEMBER_PARAMETERS, type MemberTemplate, synthesizeMemberTemplate } from './member-account';
 
 export interface OrganizationDeploymentProps {
@@ -24,14 +26,21 @@ export interface OrganizationDeploymentProps {
   readonly ruleFunction: RuleFunction;
   /** Validation plugins (cdk-nag) for the member template, which is synthesized as its own app. */
   readonly memberTemplateChecks?: (app: App) => IPolicyValidationPlugin[];
+  /**
+   * Several regions: the StackSet is deployed once for all of them, by NotebookVpcGuardStacks' organization
+   * stack, so this region deploys only the invoke permissions and its organization pack. Default true.
+   */
+  readonly includeStackSet?: boolean;
 }
 
 /** Context the member app inherits (the CloudFormation validation switch). */
 const INHERITED_CONTEXT = ['@aws-cdk/core:validateAgainstDefaultRules'];
 
+/** The region's part: Config in member accounts may invoke this region's Lambda; the organization pack. */
 export class OrganizationDeployment extends Construct {
-  readonly memberTemplate: MemberTemplate;
-  readonly stackSet: CfnStackSet;
+  /** Absent when includeStackSet is false. */
+  readonly memberTemplate?: MemberTemplate;
+  readonly stackSet?: CfnStackSet;
   readonly organizationPack?: config.CfnOrganizationConformancePack;
 
   constructor(scope: Construct, id: string, props: OrganizationDeploymentProps) {
@@ -42,42 +51,16 @@ export class OrganizationDeployment extends Construct {
     const permissions = (organization.memberAccountIds ?? [undefined]).map((account) =>
       allowConfigToInvoke(this, account ? `ConfigInvoke${account}` : 'ConfigInvokeAnyAccount', fn, account),
     );
-
-    const context = Object.fromEntries(INHERITED_CONTEXT.map((key) => [key, this.node.tryGetContext(key)]));
-    const outdir = join(Stage.of(this)?.outdir ?? '.', 'member-account');
-    this.memberTemplate = synthesizeMemberTemplate(settings, outdir, context, props.memberTemplateChecks);
-    const template = new s3assets.Asset(this, 'MemberTemplate', { path: this.memberTemplate.templateFile });
-
-    this.stackSet = new CfnStackSet(this, 'MemberAccounts', {
-      stackSetName: `${settings.ruleName}-member-accounts`,
-      description:
-        'sagemaker-notebook-vpc-guard: rule access role and remediation runbook in member accounts',
-      permissionModel: 'SERVICE_MANAGED',
-      callAs: organization.callAs,
-      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
-      // The member role has a fixed name (the Lambda builds its ARN), hence CAPABILITY_NAMED_IAM.
-      capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
-      managedExecution: { Active: true },
-      operationPreferences: {
-        failureTolerancePercentage: 10,
-        maxConcurrentPercentage: 25,
-        regionConcurrencyType: 'PARALLEL',
-      },
-      // Config invokes a rule Lambda in its own region only: members are prepared in this region.
-      stackInstancesGroup: [
-        {
-          deploymentTargets: { organizationalUnitIds: [...organization.targetOrganizationalUnitIds] },
-          regions: [Aws.REGION],
-        },
-      ],
-      templateUrl: template.httpUrl,
-      parameters: memberParameters(this.memberTemplate, {
-        [MEMBER_PARAMETERS.ruleFunctionArn]: fn.functionArn,
-        [MEMBER_PARAMETERS.ruleFunctionRoleArn]: ruleFunction.role.roleArn,
-        [MEMBER_PARAMETERS.adminAccountId]: Aws.ACCOUNT_ID,
-      }),
-    });
-    this.stackSet.node.addDependency(...permissions);
+    if (props.includeStackSet !== false) {
+      const { memberTemplate, stackSet } = deployMemberStackSet(this, {
+        settings,
+        ruleFunctionRoleArn: ruleFunction.role.roleArn,
+        ...(props.memberTemplateChecks && { memberTemplateChecks: props.memberTemplateChecks }),
+      });
+      this.memberTemplate = memberTemplate;
+      this.stackSet = stackSet;
+      stackSet.node.addDependency(...permissions);
+    }
 
     if (organization.coverage === 'organization-conformance-pack') {
       const pack = conformancePack(settings, 'with-target');
@@ -86,10 +69,72 @@ export class OrganizationDeployment extends Construct {
         templateBody: pack.yaml,
         conformancePackInputParameters: packInputParameters(pack, { lambdaFunctionArn: fn.functionArn }),
       });
-      // Evaluations start at once: the member roles must exist first.
-      this.organizationPack.node.addDependency(this.stackSet, ...permissions);
+      // Evaluations start at once: the member roles must exist first (several regions: by stack order).
+      this.organizationPack.node.addDependency(...(this.stackSet ? [this.stackSet] : []), ...permissions);
     }
   }
+}
+
+export interface MemberStackSetProps {
+  readonly settings: GuardSettings & { readonly organization: OrganizationSettings };
+  /** The rule Lambda's role, which member roles trust. */
+  readonly ruleFunctionRoleArn: string;
+  /** Regions of the stack instances. Default: this stack's region. */
+  readonly regions?: readonly string[];
+  /** Several regions: each region's remediation target (the member template picks its region's). */
+  readonly regionalTargets?: Readonly<Record<string, RemediationTarget>>;
+  readonly memberTemplateChecks?: (app: App) => IPolicyValidationPlugin[];
+}
+
+/**
+ * The service-managed StackSet that prepares every account of the target OUs (and accounts added later) in
+ * every region, in `scope` (MemberTemplate, MemberAccounts): the member template, synthesized once as its own
+ * app and handed over as a file asset.
+ */
+export function deployMemberStackSet(
+  scope: Construct,
+  props: MemberStackSetProps,
+): { readonly memberTemplate: MemberTemplate; readonly stackSet: CfnStackSet } {
+  const { settings } = props;
+  const organization = settings.organization;
+  const context = Object.fromEntries(INHERITED_CONTEXT.map((key) => [key, scope.node.tryGetContext(key)]));
+  const outdir = join(Stage.of(scope)?.outdir ?? '.', 'member-account');
+  const memberTemplate = synthesizeMemberTemplate(
+    { settings, ...(props.regionalTargets && { regionalTargets: props.regionalTargets }) },
+    outdir,
+    context,
+    props.memberTemplateChecks,
+  );
+  const template = new s3assets.Asset(scope, 'MemberTemplate', { path: memberTemplate.templateFile });
+  const stackSet = new CfnStackSet(scope, 'MemberAccounts', {
+    stackSetName: `${settings.ruleName}-member-accounts`,
+    description: 'sagemaker-notebook-vpc-guard: rule access role and remediation runbook in member accounts',
+    permissionModel: 'SERVICE_MANAGED',
+    callAs: organization.callAs,
+    autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+    // The member role has a fixed name (the Lambda builds its ARN), hence CAPABILITY_NAMED_IAM.
+    capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
+    managedExecution: { Active: true },
+    operationPreferences: {
+      failureTolerancePercentage: 10,
+      maxConcurrentPercentage: 25,
+      regionConcurrencyType: 'PARALLEL',
+    },
+    // Config invokes a rule Lambda in its own region only: each region's members use that region's Lambda.
+    stackInstancesGroup: [
+      {
+        deploymentTargets: { organizationalUnitIds: [...organization.targetOrganizationalUnitIds] },
+        regions: [...(props.regions ?? [Aws.REGION])],
+      },
+    ],
+    templateUrl: template.httpUrl,
+    parameters: memberParameters(memberTemplate, {
+      [MEMBER_PARAMETERS.ruleFunctionName]: settings.ruleName,
+      [MEMBER_PARAMETERS.ruleFunctionRoleArn]: props.ruleFunctionRoleArn,
+      [MEMBER_PARAMETERS.adminAccountId]: Aws.ACCOUNT_ID,
+    }),
+  });
+  return { memberTemplate, stackSet };
 }
 
 /** A StackSet fails on parameters its template does not declare: pass exactly the declared ones. */

@@ -24,7 +24,8 @@ export class RemediationKit extends Construct {
   readonly runbook: RemediationRunbook;
   readonly notebookRolePolicy?: iam.ManagedPolicy;
 
-  constructor(scope: Construct, id: string, settings: GuardSettings) {
+  /** `sharedRoleName`: several regions share one automation role (see RemediationRunbookProps). */
+  constructor(scope: Construct, id: string, settings: GuardSettings, sharedRoleName?: string) {
     super(scope, id);
     const choice = settings.backupBucket;
     if (choice.kind === 'create') {
@@ -39,6 +40,7 @@ export class RemediationKit extends Construct {
     }
     this.runbook = new RemediationRunbook(this, 'Runbook', {
       settings,
+      ...(sharedRoleName !== undefined && { sharedRoleName }),
       ...(this.backupBucketName !== undefined && { backupBucketName: this.backupBucketName }),
     });
     if (this.backupBucketName !== undefined) {

@@ -9,6 +9,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { type ResourceScope, requiredPermissions } from '../../remediation/iam';
 import { builtRunbook } from '../artifacts';
+import { importSharedRole } from '../regions/shared-roles';
 import type { GuardSettings } from '../settings/index';
 import { acknowledgeWildcards, notebookRoleArns, permissionStatements } from './permissions';
 import { AUTOMATION_ROLE_PATH } from './role-path';
@@ -17,11 +18,29 @@ export interface RemediationRunbookProps {
   readonly settings: GuardSettings;
   /** Absent: the role gets no S3 access and the runbook needs AllowDataLoss=true. */
   readonly backupBucketName?: string;
+  /** Several regions: the account's shared role (automationRoleProps), to which this region adds its policy. */
+  readonly sharedRoleName?: string;
+}
+
+/** The automation role without its permissions (each region adds its own): trust, path and description. */
+export function automationRoleProps(): iam.RoleProps {
+  return {
+    description: 'sagemaker-notebook-vpc-guard runbook: recreates a notebook instance in a subnet',
+    // The guardrails let this path carry a notebook's exemption tag over (role-path.ts).
+    path: AUTOMATION_ROLE_PATH,
+    // Only Automation executions of this account may assume it (confused-deputy protection).
+    assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:ssm:*:${Aws.ACCOUNT_ID}:automation-execution/*` },
+      },
+    }),
+  };
 }
 
 export class RemediationRunbook extends Construct {
   readonly document: ssm.CfnDocument;
-  readonly automationRole: iam.Role;
+  readonly automationRole: iam.IRole;
 
   constructor(scope: Construct, id: string, props: RemediationRunbookProps) {
     super(scope, id);
@@ -30,18 +49,10 @@ export class RemediationRunbook extends Construct {
       documentFormat: 'JSON',
       content: builtRunbook(),
     });
-    this.automationRole = new iam.Role(this, 'AutomationRole', {
-      description: 'sagemaker-notebook-vpc-guard runbook: recreates a notebook instance in a subnet',
-      // The guardrails let this path carry a notebook's exemption tag over (role-path.ts).
-      path: AUTOMATION_ROLE_PATH,
-      // Only Automation executions of this account may assume it (confused-deputy protection).
-      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:ssm:*:${Aws.ACCOUNT_ID}:automation-execution/*` },
-        },
-      }),
-    });
+    this.automationRole =
+      props.sharedRoleName === undefined
+        ? new iam.Role(this, 'AutomationRole', automationRoleProps())
+        : importSharedRole(this, 'AutomationRole', props.sharedRoleName, AUTOMATION_ROLE_PATH);
     const arns: ResourceScope = {
       partition: Aws.PARTITION,
       region: Aws.REGION,

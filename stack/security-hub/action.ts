@@ -16,6 +16,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { literalTarget, runbookTargetParameters } from '../detection/config-resources';
 import { nagValue } from '../nag';
+import { importSharedRole, type SecurityHubRoleNames } from '../regions/shared-roles';
 import type { KitBindings } from '../remediation/remediation-kit';
 import type { GuardSettings } from '../settings/index';
 
@@ -40,6 +41,16 @@ export interface SecurityHubActionProps {
   readonly remediation: KitBindings;
   readonly automationRole: iam.IRole;
   readonly logRetentionDays: number;
+  /** Several regions: the account's shared roles (securityHubRoleProps), to which this region adds its policies. */
+  readonly sharedRoleNames?: SecurityHubRoleNames;
+}
+
+/** The roles without their permissions: the state machine's (Step Functions) and the rule target's (EventBridge). */
+export function securityHubRoleProps(): Readonly<Record<keyof SecurityHubRoleNames, iam.RoleProps>> {
+  return {
+    startRunbooks: { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') },
+    events: { assumedBy: new iam.ServicePrincipal('events.amazonaws.com') },
+  };
 }
 
 export class SecurityHubAction extends Construct {
@@ -56,6 +67,14 @@ export class SecurityHubAction extends Construct {
       name: ACTION_NAME,
       id: ACTION_ID,
       description: 'Recreate the selected SageMaker notebook instances in the approved subnet (backup first)',
+    });
+    // Seen only when the stack names its region (several regions): the validator's per-region type lists
+    // (cfn-lint's) lack this type in some regions, e.g. eu-west-1 and ap-northeast-1, where AWS documents no limit.
+    Validations.of(this.actionTarget).acknowledge({
+      id: 'CloudFormation-Validate::F3006',
+      reason:
+        'AWS::SecurityHub::ActionTarget is documented without region limits; if a region rejects it, the stack ' +
+        'rolls back and that region is deployed with securityHubAction=false (the Config "Remediate" button).',
     });
 
     const runbook = props.remediation.runbookName;
@@ -85,7 +104,9 @@ export class SecurityHubAction extends Construct {
       maxConcurrency: MAX_CONCURRENT_STARTS,
     }).itemProcessor(startRunbook);
 
+    const shared = props.sharedRoleNames;
     this.stateMachine = new sfn.StateMachine(this, 'StartRunbooks', {
+      ...(shared && { role: importSharedRole(this, 'StartRunbooksRole', shared.startRunbooks) }),
       queryLanguage: sfn.QueryLanguage.JSONATA,
       definitionBody: sfn.DefinitionBody.fromChainable(forEachNotebook),
       tracingEnabled: true,
@@ -112,7 +133,11 @@ export class SecurityHubAction extends Construct {
         resources: [this.actionTarget.attrActionTargetArn],
       },
       // The target gets its own role, allowed to start this state machine only.
-      targets: [new targets.SfnStateMachine(this.stateMachine)],
+      targets: [
+        new targets.SfnStateMachine(this.stateMachine, {
+          ...(shared && { role: importSharedRole(this, 'EventsRole', shared.events) }),
+        }),
+      ],
     });
     acknowledgeWildcards(this.stateMachine, nagValue(this, runbook));
   }

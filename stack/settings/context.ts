@@ -8,7 +8,7 @@ import type { Node } from 'constructs';
 import { InvalidParameterError, toRuleParameters } from '../../rule/parameters';
 import { describeValue } from '../../rule/text';
 import { InvalidSettingError } from './checks';
-import type { NotebookVpcGuardProps, OrganizationProps } from './props';
+import type { NotebookVpcGuardProps, OrganizationProps, RegionalRemediationTarget } from './props';
 
 type ContextReader = (key: string) => unknown;
 
@@ -48,6 +48,8 @@ export function propsFromContext(node: Pick<Node, 'tryGetContext'>): NotebookVpc
     guardrailManagedPolicyRoles: list('guardrailManagedPolicyRoles'),
     guardrailScpTargetIds: list('guardrailScpTargetIds'),
     exemptionAdminPrincipals: list('exemptionAdminPrincipals'),
+    regions: list('regions'),
+    remediationTargets: remediationTargets(read('remediationTargets')),
   };
 }
 
@@ -137,4 +139,31 @@ function organization(value: unknown): OrganizationProps | undefined {
   if (unknown)
     throw new InvalidSettingError(key(unknown), `unknown setting (expected one of ${[...known].join(', ')})`);
   return props;
+}
+
+/** `{"eu-west-1": {"subnetId": "subnet-…", "securityGroupIds": ["sg-…"]}, …}`, or its JSON text. */
+function remediationTargets(value: unknown): NotebookVpcGuardProps['remediationTargets'] {
+  const regions = optionalObject('remediationTargets', value);
+  if (regions === undefined) return undefined;
+  return Object.fromEntries(
+    Object.entries(regions).map(([region, target]) => {
+      const key = (name: string) => `remediationTargets.${region}${name ? `.${name}` : ''}`;
+      const fields = optionalObject(key(''), target) ?? {};
+      const props: RegionalRemediationTarget = {
+        subnetId: optionalString(key('subnetId'), fields.subnetId) ?? '',
+        securityGroupIds: optionalList(key('securityGroupIds'), fields.securityGroupIds) ?? [],
+        directInternetAccess: optionalString(
+          key('directInternetAccess'),
+          fields.directInternetAccess,
+        ) as RegionalRemediationTarget['directInternetAccess'],
+      };
+      const unknown = Object.keys(fields).find((name) => !(name in props));
+      if (unknown)
+        throw new InvalidSettingError(
+          key(unknown),
+          'unknown setting (expected subnetId, securityGroupIds, directInternetAccess)',
+        );
+      return [region, props];
+    }),
+  );
 }

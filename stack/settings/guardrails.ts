@@ -33,15 +33,18 @@ const SETTING_NAMES: Readonly<Record<string, string>> = {
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
+/** `targets`: the runbook's target in each region that has one (one, or none, in a single region). */
 export function resolveGuardrails(
   props: NotebookVpcGuardProps,
   rule: RuleParameters,
-  target: RemediationTarget | undefined,
+  targets: readonly RemediationTarget[],
   deployment: Deployment,
 ): Guardrails {
+  const [first, ...others] = targets;
   const settings: GuardrailSettings = {
     rule,
-    ...(target && { remediationTarget: target }),
+    ...(first && others.length === 0 && { remediationTarget: first }),
+    ...(others.length > 0 && { remediationTargets: targets }),
     ...(props.guardrailApprovedVpcSubnetIds && { approvedVpcSubnetIds: props.guardrailApprovedVpcSubnetIds }),
     ...(props.guardrailApprovedSecurityGroupIds && {
       approvedSecurityGroupIds: props.guardrailApprovedSecurityGroupIds,

@@ -1,9 +1,10 @@
 /** The settings' public surface: props in, validated GuardSettings out. */
 export { InvalidSettingError } from './checks';
 export { propsFromContext } from './context';
-export type { Guardrails } from './guardrails';
+export { type Guardrails, resolveGuardrails } from './guardrails';
 export { DEFAULT_MEMBER_ROLE_NAME, type OrganizationSettings } from './organization';
 export * from './props';
+export { type RegionPlan, type RegionProps, resolveRegions } from './regions';
 export {
   AUTOMATIC_REMEDIATION_DEFAULTS,
   type AutomaticRemediation,

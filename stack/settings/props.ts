@@ -68,10 +68,29 @@ export interface NotebookVpcGuardProps {
   /** Organization mode: deploy the guardrail SCP attached to these roots, OUs or accounts. Default: none. */
   readonly guardrailScpTargetIds?: readonly string[];
   /**
+   * Regions to deploy into, the first being the home region (where the account-wide resources go). Several
+   * regions need NotebookVpcGuardStacks (the cdk app uses it): one stack per region. Default: the stack's region.
+   */
+  readonly regions?: readonly string[];
+  /**
+   * With several regions, where the runbook recreates notebooks in each region (a subnet exists in one region
+   * only): region → target. Regions left out get detection and the runbook, without a remediation configuration.
+   */
+  readonly remediationTargets?: Readonly<Record<string, RegionalRemediationTarget>>;
+  /**
    * Guardrails: who may set the rule's ExemptionTagKey on a notebook (IAM role or user ARNs, `*` allowed, e.g.
    * `arn:aws:iam::*:role/SecurityAdmin`). The guardrails deny the tag to everyone else they apply to.
    */
   readonly exemptionAdminPrincipals?: readonly string[];
+}
+
+/** One region's remediation target (remediationTargets). */
+export interface RegionalRemediationTarget {
+  readonly subnetId: string;
+  /** 1 to 5 security groups of the subnet's VPC. */
+  readonly securityGroupIds: readonly string[];
+  /** Default: remediationDirectInternetAccess, or `Disabled`. */
+  readonly directInternetAccess?: DirectInternetAccess;
 }
 
 /**

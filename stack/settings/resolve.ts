@@ -63,6 +63,13 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@*-
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 export function resolveSettings(props: NotebookVpcGuardProps = {}): GuardSettings {
+  const multiRegion = (['regions', 'remediationTargets'] as const).find((name) => props[name] !== undefined);
+  if (multiRegion) {
+    throw new InvalidSettingError(
+      multiRegion,
+      'deploys one stack per region: use NotebookVpcGuardStacks (as the cdk app does), not one NotebookVpcGuard',
+    );
+  }
   const ruleParameters = resolveRuleParameters(props.ruleParameters);
   const deployment = checkOneOf('deployment', props.deployment ?? 'config-rule', DEPLOYMENTS);
   const organization = resolveOrganization(deployment, props.organization);
@@ -98,7 +105,12 @@ export function resolveSettings(props: NotebookVpcGuardProps = {}): GuardSetting
     securityHubAction: resolveSecurityHubAction(props.securityHubAction, remediationTarget, deployment),
     logRetentionDays: checkOneOf('logRetentionDays', props.logRetentionDays ?? 365, LOG_RETENTION_DAYS),
     ...(organization && { organization }),
-    guardrails: resolveGuardrails(props, ruleParameters, remediationTarget, deployment),
+    guardrails: resolveGuardrails(
+      props,
+      ruleParameters,
+      remediationTarget ? [remediationTarget] : [],
+      deployment,
+    ),
   };
 }
 

@@ -9,7 +9,7 @@ import { MODES, synthesize } from './support';
 
 const TEMPLATES = Object.entries(MODES).flatMap(([mode, props]) => {
   const { json, guard } = synthesize(props);
-  const member = guard.organization?.memberTemplate.stack;
+  const member = guard.organization?.memberTemplate?.stack;
   return [
     [mode, json] as const,
     ...(member ? [[`${mode} member account`, Template.fromStack(member).toJSON()] as const] : []),

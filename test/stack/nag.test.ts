@@ -19,6 +19,7 @@ interface Acknowledgement {
   readonly reason: unknown;
 }
 
+/** The cdk-nag acknowledgements (those of the CloudFormation validator are its own business). */
 function acknowledgementsIn(scope: IConstruct): Acknowledgement[] {
   return scope.node.findAll().flatMap((construct) =>
     construct.node.metadata
@@ -29,7 +30,8 @@ function acknowledgementsIn(scope: IConstruct): Acknowledgement[] {
           id: id.replace(/^annotation::/i, ''),
           reason,
         })),
-      ),
+      )
+      .filter((ack) => ack.id.startsWith('AwsSolutions-')),
   );
 }
 
@@ -58,7 +60,7 @@ function nag(scope: IConstruct): { violations: string[]; used: Set<string> } {
 
 const SCOPES = Object.entries(MODES).flatMap(([mode, props]) => {
   const { stack, guard } = synthesize(props);
-  const member = guard.organization?.memberTemplate.stack;
+  const member = guard.organization?.memberTemplate?.stack;
   return [[mode, stack] as const, ...(member ? [[`${mode} member account`, member] as const] : [])];
 });
 

@@ -27,7 +27,7 @@ const members = synthesize(MODES.organization);
 const orgPack = synthesize(MODES.organizationPack);
 const memberJson = (synthesized: typeof members) =>
   Template.fromStack(
-    synthesized.guard.organization?.memberTemplate.stack ?? members.stack,
+    synthesized.guard.organization?.memberTemplate?.stack ?? members.stack,
   ).toJSON() as TemplateJson;
 const member = memberJson(members);
 const memberOfOrgPack = memberJson(orgPack);
@@ -91,7 +91,11 @@ describe('delegated-admin account', () => {
     expect(JSON.stringify(stackSet.TemplateURL)).toContain('cdk-hnb659fds-assets');
   });
 
-  it('hands the member template its Lambda, the Lambda role and this account', () => {
+  it("names the Lambda after the rule, so that each region's members can build its ARN", () => {
+    expect(fn.FunctionName).toBe('sagemaker-notebook-vpc-guard');
+  });
+
+  it('hands the member template the Lambda name, the Lambda role and this account', () => {
     const parameters = Object.fromEntries(
       (stackSet.Parameters as { ParameterKey: string; ParameterValue: unknown }[]).map((p) => [
         p.ParameterKey,
@@ -99,7 +103,7 @@ describe('delegated-admin account', () => {
       ]),
     );
     expect(parameters).toEqual({
-      [MEMBER_PARAMETERS.ruleFunctionArn]: { 'Fn::GetAtt': [expect.stringMatching(/RuleFunction/), 'Arn'] },
+      [MEMBER_PARAMETERS.ruleFunctionName]: 'sagemaker-notebook-vpc-guard',
       [MEMBER_PARAMETERS.ruleFunctionRoleArn]: { 'Fn::GetAtt': [functionRoleId, 'Arn'] },
       [MEMBER_PARAMETERS.adminAccountId]: { Ref: 'AWS::AccountId' },
     });
@@ -115,11 +119,11 @@ describe('delegated-admin account', () => {
       const keys = (set.Parameters as { ParameterKey: string }[]).map((p) => p.ParameterKey).sort();
       expect(keys).toEqual(Object.keys(template.Parameters ?? {}).sort());
     }
-    expect(Object.keys(memberOfOrgPack.Parameters ?? {})).not.toContain(MEMBER_PARAMETERS.ruleFunctionArn);
+    expect(Object.keys(memberOfOrgPack.Parameters ?? {})).not.toContain(MEMBER_PARAMETERS.ruleFunctionName);
   });
 
   it('uploads the synthesized member template as the StackSet template', () => {
-    const file = members.guard.organization?.memberTemplate.templateFile ?? '';
+    const file = members.guard.organization?.memberTemplate?.templateFile ?? '';
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(member);
   });
 
@@ -201,7 +205,22 @@ describe('member account template', () => {
         (p) => [p.ParameterName, p.ParameterValue],
       ),
     );
-    expect(values[PACK_PARAMETERS.lambdaFunctionArn]).toEqual({ Ref: MEMBER_PARAMETERS.ruleFunctionArn });
+    // The rule Lambda of the member's own region: Config invokes a rule's Lambda in its own region only.
+    expect(values[PACK_PARAMETERS.lambdaFunctionArn]).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':lambda:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: MEMBER_PARAMETERS.adminAccountId },
+          ':function:',
+          { Ref: MEMBER_PARAMETERS.ruleFunctionName },
+        ],
+      ],
+    });
     expect(values[PACK_PARAMETERS.automationAssumeRole]).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/AutomationRole/), 'Arn'],
     });

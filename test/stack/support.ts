@@ -6,6 +6,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { NotebookVpcGuard } from '../../stack/construct';
+import { NotebookVpcGuardStacks, type NotebookVpcGuardStacksProps } from '../../stack/regions/stacks';
 import type { NotebookVpcGuardProps } from '../../stack/settings/index';
 
 export const SUBNET = 'subnet-0aa11bb22cc33dd44';
@@ -84,6 +85,24 @@ export function synthesize(props: NotebookVpcGuardProps): Synthesized {
   const guard = new NotebookVpcGuard(stack, 'Guard', props);
   const template = Template.fromStack(stack);
   return { app, stack, guard, template, json: template.toJSON() as TemplateJson };
+}
+
+export interface SynthesizedStacks {
+  readonly app: App;
+  readonly stacks: NotebookVpcGuardStacks;
+  /** Every stack's template, by stack name. */
+  readonly templates: ReadonlyMap<string, TemplateJson>;
+}
+
+/** An app of NotebookVpcGuardStacks (several regions), synthesized once. */
+export function synthesizeStacks(props: NotebookVpcGuardStacksProps): SynthesizedStacks {
+  const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+  const stacks = new NotebookVpcGuardStacks(app, props);
+  const assembly = app.synth();
+  const templates = new Map(
+    assembly.stacks.map((stack) => [stack.stackName, stack.template as TemplateJson]),
+  );
+  return { app, stacks, templates };
 }
 
 /** Resources of one type, as [logical id, properties]. */
