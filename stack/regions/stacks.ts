@@ -83,33 +83,39 @@ export class NotebookVpcGuardStacks {
       return;
     }
 
-    const settings = plan.props.map(resolveRegion);
-    const [home] = settings;
+    const regions = plan.props.map((region) => ({ ...region, settings: resolveRegion(region) }));
+    const [home] = regions;
     if (home === undefined) throw new Error('a plan of several regions has a home region');
-    if (home.ruleName.length > MAX_SHARED_ROLE_RULE_NAME) {
+    const { ruleName, organization } = home.settings;
+    if (ruleName.length > MAX_SHARED_ROLE_RULE_NAME) {
       throw new InvalidSettingError(
         'ruleName',
-        `with several regions the shared roles are named <ruleName>-rule-function and <ruleName>-runbook: ` +
+        `with several regions the shared roles are named <ruleName>-rule-function, <ruleName>-runbook, …: ` +
           `use at most ${MAX_SHARED_ROLE_RULE_NAME} characters`,
       );
     }
-    const targets = settings.flatMap((region) =>
-      region.remediationTarget ? [region.remediationTarget] : [],
+    const targets = regions.flatMap(({ region, settings }) =>
+      settings.remediationTarget ? [[region, settings.remediationTarget] as const] : [],
     );
-    this.guardrails = resolveGuardrails(guardProps, home.ruleParameters, targets, home.deployment);
-    const roles = sharedRoleNames(home.ruleName);
+    this.guardrails = resolveGuardrails(
+      guardProps,
+      home.settings.ruleParameters,
+      targets.map(([, target]) => target),
+      home.settings.deployment,
+    );
+    const roles = sharedRoleNames(ruleName);
 
     const accountStack = stack(stackName, plan.home, `${DESCRIPTION} (account-wide: IAM roles, guardrails)`);
     this.account = {
       stack: accountStack,
       resources: new NotebookVpcGuardAccount(accountStack, 'Account', {
         roles,
-        automationRole: home.organization === undefined,
-        securityHubRoles: settings.some((region) => region.securityHubAction),
+        automationRole: organization === undefined,
+        securityHubRoles: regions.some(({ settings }) => settings.securityHubAction),
         guardrails: this.guardrails,
       }),
     };
-    this.regional = plan.props.map(({ region, props: regionProps }) => {
+    this.regional = regions.map(({ region, props: regionProps }) => {
       const regional = stack(`${stackName}-${region}`, region);
       regional.addStackDependency(
         accountStack,
@@ -122,10 +128,9 @@ export class NotebookVpcGuardStacks {
       });
       return { region, stack: regional, guard };
     });
-
-    const organization = home.organization;
     if (organization === undefined) return;
-    if (targets.length > 0 && targets.length < settings.length) {
+
+    if (targets.length > 0 && targets.length < regions.length) {
       throw new InvalidSettingError(
         'remediationTargets',
         'in organization mode one member template serves every region: give every region a target, or none',
@@ -138,16 +143,10 @@ export class NotebookVpcGuardStacks {
     );
     organizationStack.addStackDependency(accountStack, "member roles trust the rule Lambda's role");
     const { stackSet, memberTemplate } = deployMemberStackSet(organizationStack, {
-      settings: { ...home, organization },
+      settings: { ...home.settings, organization },
       ruleFunctionRoleArn: `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${roles.ruleFunction}`,
       regions: plan.regions,
-      ...(targets.length > 0 && {
-        regionalTargets: Object.fromEntries(
-          settings.flatMap((region, index) =>
-            region.remediationTarget ? [[plan.regions[index], region.remediationTarget]] : [],
-          ),
-        ),
-      }),
+      ...(targets.length > 0 && { regionalTargets: Object.fromEntries(targets) }),
       ...checks,
     });
     this.organization = { stack: organizationStack, stackSet, memberTemplate };
