@@ -4,16 +4,19 @@
  * AwsSolutions checks on every synth, and dist/conformance-pack.yaml (one per region, with several regions:
  * each has its region's remediation target) and dist/guardrails/ written next to cdk.out.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ARTIFACTS } from './artifacts';
 import type { NotebookVpcGuard } from './construct';
 import { writeGuardrails } from './guardrails/index';
 import { NotebookVpcGuardStacks } from './regions/stacks';
 import { propsFromContext } from './settings/index';
 
-export const DIST_DIRECTORY = join(import.meta.dirname, '..', 'dist');
+const ROOT = join(import.meta.dirname, '..');
+export const DIST_DIRECTORY = join(ROOT, 'dist');
 export const CONFORMANCE_PACK_FILE = join(DIST_DIRECTORY, 'conformance-pack.yaml');
 export const GUARDRAILS_DIRECTORY = join(DIST_DIRECTORY, 'guardrails');
 export { DEFAULT_STACK_NAME } from './regions/stacks';
@@ -43,7 +46,20 @@ export function conformancePackFile(region: string | undefined, regions: number)
   return regions > 1 ? join(DIST_DIRECTORY, `conformance-pack.${region}.yaml`) : CONFORMANCE_PACK_FILE;
 }
 
+/**
+ * A fresh clone has no dist/ yet: `npx cdk deploy` builds it instead of failing. (`npm run synth` always builds
+ * first; after changing the code, run `npm run build` before deploying.)
+ */
+function buildMissingArtifacts(): void {
+  const missing = Object.values(ARTIFACTS).filter((path) => !existsSync(join(ROOT, path)));
+  if (missing.length === 0) return;
+  console.error(`${missing.join(', ')} not built yet: running npm run build`);
+  // The build's own output goes to stderr: the CDK CLI reads this process's stdout.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+}
+
 if (process.argv[1] === import.meta.filename) {
+  buildMissingArtifacts();
   const { stacks } = createApp();
   mkdirSync(DIST_DIRECTORY, { recursive: true });
   for (const { region, guard } of stacks.regional) {

@@ -131,17 +131,20 @@ describe('npm pack', () => {
     expect(pack.size).toBeLessThan(1_000_000);
   });
 
-  it('holds only what a consumer needs: compiled library, prebuilt bundles, runbook, READMEs', () => {
+  it('holds only what a consumer needs: compiled library, prebuilt bundles, runbook, READMEs, licence', () => {
     const paths = pack.files.map((file) => file.path);
     const allowed = [
       /^package\.json$/,
       /^README(?:\.ja)?\.md$/,
+      /^LICENSE$/,
       /^dist\/lib\/.+\.(?:js|d\.ts)$/,
       /^dist\/(?:rule|cli)\/(?:index\.js|package\.json)$/,
       /^dist\/remediation\/runbook\.json$/,
     ];
     expect(paths.filter((path) => !allowed.some((pattern) => pattern.test(path)))).toEqual([]);
-    expect(paths).toEqual(expect.arrayContaining(['dist/rule/index.js', 'dist/remediation/runbook.json']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['dist/rule/index.js', 'dist/remediation/runbook.json', 'LICENSE']),
+    );
     // The library never loads what only builds it: the runbook's sources and the bundler's entry points.
     for (const source of [
       'remediation/runbook',
