@@ -181,7 +181,7 @@ function sortedRows(evaluations: readonly ResourceEvaluation[]) {
   return evaluations
     .map((evaluation) => ({
       // A vanished notebook is known only by its resource id (often an ARN): show its last part.
-      notebook: evaluation.notebookName ?? evaluation.resourceId.split('/').at(-1) ?? evaluation.resourceId,
+      notebook: evaluation.notebook?.name ?? evaluation.resourceId.split('/').at(-1) ?? evaluation.resourceId,
       resourceId: evaluation.resourceId,
       compliance: evaluation.compliance,
       ...(evaluation.annotation && { annotation: evaluation.annotation }),

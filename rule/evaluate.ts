@@ -28,6 +28,8 @@ export interface Verdict {
   readonly compliance: ComplianceType;
   /** Omitted when compliant. Cut to Config's 256 characters on delivery (report.ts). */
   readonly annotation?: string;
+  /** NON_COMPLIANT only: the failed checks, in the annotation's order (Security Hub's severity reads them). */
+  readonly failedChecks?: readonly CheckId[];
 }
 
 /** A route that makes a subnet public. */
@@ -128,10 +130,13 @@ export function verdictOf(results: CheckResults): Verdict | undefined {
   if (results.exemptBy !== undefined)
     return verdict('NOT_APPLICABLE', [`Exempt: tagged ${results.exemptBy}`]);
   if (results.failed.length > 0)
-    return verdict(
-      'NON_COMPLIANT',
-      results.failed.map((f) => f.message),
-    );
+    return {
+      ...verdict(
+        'NON_COMPLIANT',
+        results.failed.map((f) => f.message),
+      ),
+      failedChecks: results.failed.map((f) => f.check),
+    };
   return results.unevaluated.length === 0 ? { compliance: 'COMPLIANT' } : undefined;
 }
 

@@ -4,13 +4,20 @@
  * `LifecycleConfigName` vs DescribeNotebookInstance's `SecurityGroups`, …): this file is the only place that
  * reads either, each through its own typed accessor, so the two are never mixed.
  */
-import type { DescribeNotebookInstanceOutput, Tag } from '@aws-sdk/client-sagemaker';
+import type { DescribeNotebookInstanceOutput, NotebookInstanceSummary, Tag } from '@aws-sdk/client-sagemaker';
 import { describeValue } from './text';
 
 export type DirectInternetAccess = 'Enabled' | 'Disabled';
 
-export interface Notebook {
+/** Who the notebook is, as far as the source says (a deleted notebook's item still names it). */
+export interface NotebookIdentity {
   readonly name: string;
+  readonly arn?: string;
+  /** When the notebook was created. */
+  readonly createdAt?: Date;
+}
+
+export interface Notebook extends NotebookIdentity {
   /** undefined = no subnet: the notebook runs in the SageMaker service VPC. */
   readonly subnetId?: string;
   readonly securityGroupIds: readonly string[];
@@ -34,11 +41,15 @@ export interface NotebookConfigurationItemFields {
   readonly DirectInternetAccess?: string;
 }
 
-/** From a configuration item's `configuration` object (either notification shape or inflated API shape). */
+/**
+ * From a configuration item's `configuration` object (either notification shape or inflated API shape); the
+ * ARN and creation time are the item's own fields, outside `configuration`.
+ */
 export function notebookFromConfigurationItem(
   configuration: unknown,
   fallbackName: string,
   tags: Readonly<Record<string, string>>,
+  identity: Omit<NotebookIdentity, 'name'> = {},
 ): Notebook {
   if (configuration === null || typeof configuration !== 'object' || Array.isArray(configuration)) {
     throw new MalformedNotebookError(
@@ -49,6 +60,7 @@ export function notebookFromConfigurationItem(
   const name = optionalString(fields, 'NotebookInstanceName') ?? fallbackName;
   return {
     name,
+    ...identity,
     ...subnet(optionalString(fields, 'SubnetId')),
     securityGroupIds: optionalStringArray(fields, 'SecurityGroupIds') ?? [],
     directInternetAccess: directInternetAccess(optionalString(fields, 'DirectInternetAccess'), name),
@@ -63,13 +75,23 @@ export function notebookFromDescription(
 ): Notebook {
   const name = description.NotebookInstanceName;
   if (!name) throw new MalformedNotebookError('DescribeNotebookInstance returned no NotebookInstanceName');
+  const { NotebookInstanceArn: arn, CreationTime: createdAt } = description;
   return {
     name,
+    ...(arn && { arn }),
+    ...(createdAt && { createdAt }),
     ...subnet(description.SubnetId),
     securityGroupIds: description.SecurityGroups ?? [],
     directInternetAccess: directInternetAccess(description.DirectInternetAccess, name),
     tags: tagMap(tags),
   };
+}
+
+/** From ListNotebookInstances: who a listed notebook is (it may be gone by the time it is described). */
+export function identityFromSummary(summary: NotebookInstanceSummary): NotebookIdentity {
+  const { NotebookInstanceName: name, NotebookInstanceArn: arn, CreationTime: createdAt } = summary;
+  if (!name) throw new MalformedNotebookError('ListNotebookInstances returned a notebook without a name');
+  return { name, ...(arn && { arn }), ...(createdAt && { createdAt }) };
 }
 
 export function tagMap(tags: readonly Tag[]): Record<string, string> {

@@ -13,11 +13,6 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { type Notebook, notebookFromDescription } from './notebook';
 
-export interface DescribedNotebook {
-  readonly notebook: Notebook;
-  readonly arn?: string;
-}
-
 export async function listNotebookInstances(sagemaker: SageMakerClient): Promise<NotebookInstanceSummary[]> {
   const summaries: NotebookInstanceSummary[] = [];
   for await (const page of paginateListNotebookInstances({ client: sagemaker, pageSize: 100 }, {})) {
@@ -31,7 +26,7 @@ export async function describeNotebook(
   sagemaker: SageMakerClient,
   name: string,
   withTags: boolean,
-): Promise<DescribedNotebook | undefined> {
+): Promise<Notebook | undefined> {
   let description: DescribeNotebookInstanceCommandOutput;
   try {
     description = await sagemaker.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: name }));
@@ -41,7 +36,7 @@ export async function describeNotebook(
   }
   const arn = description.NotebookInstanceArn;
   const tags = withTags && arn ? await listTags(sagemaker, arn) : [];
-  return { notebook: notebookFromDescription(description, tags), ...(arn && { arn }) };
+  return notebookFromDescription(description, tags);
 }
 
 async function listTags(sagemaker: SageMakerClient, arn: string): Promise<Tag[]> {

@@ -10,7 +10,7 @@ import {
 import { assessNotebook } from '../assess';
 import type { AccountSession } from '../clients';
 import type { Verdict } from '../evaluate';
-import { type Notebook, notebookFromConfigurationItem } from '../notebook';
+import { type Notebook, type NotebookIdentity, notebookFromConfigurationItem } from '../notebook';
 import type { RuleParameters } from '../parameters';
 import { describeNotebook } from '../sagemaker';
 import {
@@ -57,25 +57,48 @@ export async function evaluateChange(
   };
 }
 
+/** The verdict, and the notebook it is about: as evaluated, or as far as the item names it. */
 async function verdictFor(
   item: ConfigurationItem | ConfigurationItemSummary,
   eventLeftScope: boolean | undefined,
   session: AccountSession,
   parameters: RuleParameters,
   log: ChangeLog,
-): Promise<Verdict> {
+): Promise<Verdict & { readonly notebook?: NotebookIdentity }> {
+  const identity = item.resourceType === NOTEBOOK_RESOURCE_TYPE ? identityOf(item) : undefined;
   const scope = applicability(item, eventLeftScope);
-  if (!scope.applicable) return { compliance: 'NOT_APPLICABLE', annotation: scope.reason };
+  if (!scope.applicable) {
+    return {
+      compliance: 'NOT_APPLICABLE',
+      annotation: scope.reason,
+      ...(identity && { notebook: identity }),
+    };
+  }
   const notebook =
     'configuration' in item
       ? notebookOf(item)
       : await inflateOversized(item, session, parameters.exemptionTagKey !== undefined, log);
-  if ('applicable' in notebook) return { compliance: 'NOT_APPLICABLE', annotation: notebook.reason };
-  return assessNotebook(notebook, session.network, parameters);
+  if ('applicable' in notebook) {
+    return {
+      compliance: 'NOT_APPLICABLE',
+      annotation: notebook.reason,
+      ...(identity && { notebook: identity }),
+    };
+  }
+  return { ...(await assessNotebook(notebook, session.network, parameters)), notebook };
+}
+
+function identityOf(item: ConfigurationItemSummary): NotebookIdentity {
+  return {
+    name: fallbackNotebookName(item),
+    ...(item.arn && { arn: item.arn }),
+    ...(item.creationTime && { createdAt: item.creationTime }),
+  };
 }
 
 function notebookOf(item: ConfigurationItem): Notebook {
-  return notebookFromConfigurationItem(item.configuration, fallbackNotebookName(item), item.tags);
+  const { name, ...identity } = identityOf(item);
+  return notebookFromConfigurationItem(item.configuration, name, item.tags, identity);
 }
 
 /**
@@ -110,7 +133,7 @@ async function inflateOversized(
         { cause: error },
       );
     }
-    return described.notebook;
+    return described;
   }
   if (!item) {
     throw new ConfigurationItemUnavailableError(

@@ -46,6 +46,8 @@ export interface ConfigurationItemSummary {
   readonly arn?: string;
   readonly accountId: string;
   readonly captureTime: Date;
+  /** `resourceCreationTime`: when the notebook was created (the Security Hub finding's first-observed time). */
+  readonly creationTime?: Date;
   readonly status: ConfigurationItemStatus;
 }
 
@@ -143,6 +145,7 @@ function fromNotification(item: Fields): ConfigurationItem {
 function summaryFromNotification(item: Fields, where: string): ConfigurationItemSummary {
   const arn = optionalString(item, 'ARN', where);
   const resourceName = optionalString(item, 'resourceName', where);
+  const creationTime = optionalTime(item, 'resourceCreationTime', where);
   return {
     resourceType: requiredString(item, 'resourceType', where),
     resourceId: requiredString(item, 'resourceId', where),
@@ -150,6 +153,7 @@ function summaryFromNotification(item: Fields, where: string): ConfigurationItem
     ...(arn !== undefined && { arn }),
     accountId: requiredString(item, 'awsAccountId', where),
     captureTime: requiredTime(item, 'configurationItemCaptureTime', where),
+    ...(creationTime && { creationTime }),
     status: status(item.configurationItemStatus, where),
   };
 }
@@ -168,6 +172,7 @@ export function fromApiShape(item: ApiConfigurationItem): ConfigurationItem {
     ...(item.arn !== undefined && { arn: item.arn }),
     accountId,
     captureTime,
+    ...(item.resourceCreationTime && { creationTime: item.resourceCreationTime }),
     status: status(item.configurationItemStatus, where),
     configuration: parseConfigurationString(item.configuration, where),
     tags: stringMap(item.tags, `${where}.tags`),
@@ -246,7 +251,16 @@ function optionalStrings<K extends string>(fields: Fields, keys: readonly K[]): 
 }
 
 function requiredTime(fields: Fields, key: string, where: string): Date {
-  const time = new Date(requiredString(fields, key, where));
+  return parseTime(requiredString(fields, key, where), key, where);
+}
+
+function optionalTime(fields: Fields, key: string, where: string): Date | undefined {
+  const text = optionalString(fields, key, where);
+  return text === undefined ? undefined : parseTime(text, key, where);
+}
+
+function parseTime(text: string, key: string, where: string): Date {
+  const time = new Date(text);
   if (Number.isNaN(time.getTime())) throw new MalformedEventError(`${where}.${key} is not a timestamp`);
   return time;
 }

@@ -92,7 +92,7 @@ async function deliver(
   for (const evaluation of evaluations) {
     logger.info('Evaluation', {
       resourceId: evaluation.resourceId,
-      ...(evaluation.notebookName && { notebookName: evaluation.notebookName }),
+      ...(evaluation.notebook && { notebookName: evaluation.notebook.name }),
       resourceType: evaluation.resourceType,
       compliance: evaluation.compliance,
       ...(evaluation.annotation && { annotation: evaluation.annotation }),

@@ -10,6 +10,7 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import type { ComplianceType, Verdict } from '../evaluate';
+import type { NotebookIdentity } from '../notebook';
 import { truncate } from '../text';
 
 export const MAX_EVALUATIONS_PER_CALL = 100;
@@ -18,13 +19,17 @@ export const TEST_MODE_RESULT_TOKEN = 'TESTMODE';
 const FAILED_EVALUATION_ATTEMPTS = 3;
 const RETRY_BASE_DELAY_MS = 200;
 
-/** One result for one resource, ready for Config. */
+/** One result for one resource, ready for Config (and Security Hub). */
 export interface ResourceEvaluation extends Verdict {
   readonly resourceType: string;
   readonly resourceId: string;
   readonly orderingTimestamp: Date;
-  /** For people (logs, the CLI); Config only sees the resource id. */
-  readonly notebookName?: string;
+  /**
+   * The notebook: as evaluated (a Notebook), or as far as the source names it (deleted, left the scope).
+   * Absent for a resource that is not a notebook and for a vanished one known only by its resource id. For
+   * people (logs, the CLI) and Security Hub findings; Config only sees the resource id.
+   */
+  readonly notebook?: NotebookIdentity;
 }
 
 export class EvaluationDeliveryError extends Error {

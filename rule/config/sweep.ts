@@ -13,6 +13,7 @@ import {
 import pLimit from 'p-limit';
 import { assessNotebook } from '../assess';
 import type { AccountSession } from '../clients';
+import { identityFromSummary } from '../notebook';
 import type { RuleParameters } from '../parameters';
 import { describeNotebook, listNotebookInstances } from '../sagemaker';
 import { NOTEBOOK_RESOURCE_TYPE } from './event';
@@ -110,11 +111,15 @@ export async function sweep(session: AccountSession, options: SweepOptions): Pro
           return;
         }
         try {
-          const described = await describeNotebook(sagemaker, name, withTags);
-          const verdict = described
-            ? await assessNotebook(described.notebook, session.network, options.parameters)
+          const notebook = await describeNotebook(sagemaker, name, withTags);
+          const verdict = notebook
+            ? await assessNotebook(notebook, session.network, options.parameters)
             : ({ compliance: 'NOT_APPLICABLE', annotation: 'Notebook instance no longer exists' } as const);
-          evaluations.push({ ...verdict, ...target(resourceId, options), notebookName: name });
+          evaluations.push({
+            ...verdict,
+            ...target(resourceId, options),
+            notebook: notebook ?? identityFromSummary(summary),
+          });
         } catch (error) {
           failures.push({ notebook: name, error });
         }

@@ -11,7 +11,7 @@ describe('npm start on the bundled example account', () => {
     const warnings: string[] = [];
     const { result } = await scan(offline, (line) => warnings.push(line));
     const inventory = loadExampleAccount();
-    const byName = new Map(result.evaluations.map((evaluation) => [evaluation.notebookName, evaluation]));
+    const byName = new Map(result.evaluations.map((evaluation) => [evaluation.notebook?.name, evaluation]));
     expect(result.failures).toEqual([]);
     expect(inventory.notebooks.length).toBeGreaterThanOrEqual(8);
     for (const notebook of inventory.notebooks) {

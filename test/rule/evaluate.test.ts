@@ -70,6 +70,7 @@ describe('evaluateNotebook', () => {
     expect(evaluateNotebook(serviceVpc, {}, lenient)).toEqual({
       compliance: 'NON_COMPLIANT',
       annotation: 'Runs in the SageMaker service VPC (no subnet)',
+      failedChecks: ['S2'],
     });
   });
 
@@ -78,12 +79,17 @@ describe('evaluateNotebook', () => {
     expect(verdict).toEqual({
       compliance: 'NON_COMPLIANT',
       annotation: `Subnet ${OTHER_SUBNET} not approved`,
+      failedChecks: ['S3'],
     });
   });
 
   it('S4: a VPC outside VpcIds is NON_COMPLIANT, naming the VPC', () => {
     const verdict = evaluateNotebook(compliantNotebook, { ...privateFacts, vpcId: OTHER_VPC }, strict);
-    expect(verdict).toEqual({ compliance: 'NON_COMPLIANT', annotation: `VPC ${OTHER_VPC} not approved` });
+    expect(verdict).toEqual({
+      compliance: 'NON_COMPLIANT',
+      annotation: `VPC ${OTHER_VPC} not approved`,
+      failedChecks: ['S4'],
+    });
   });
 
   it('S5: direct internet access enabled is NON_COMPLIANT when Disabled is required', () => {
@@ -92,7 +98,11 @@ describe('evaluateNotebook', () => {
       privateFacts,
       strict,
     );
-    expect(verdict).toEqual({ compliance: 'NON_COMPLIANT', annotation: 'Direct internet access enabled' });
+    expect(verdict).toEqual({
+      compliance: 'NON_COMPLIANT',
+      annotation: 'Direct internet access enabled',
+      failedChecks: ['S5'],
+    });
   });
 
   it('S5: a configuration item without DirectInternetAccess counts as Enabled (the API default)', () => {
@@ -110,6 +120,7 @@ describe('evaluateNotebook', () => {
     expect(verdict).toEqual({
       compliance: 'NON_COMPLIANT',
       annotation: `Public subnet: rtb-0123456789abcdef0 routes 0.0.0.0/0 to igw-0123456789abcdef0`,
+      failedChecks: ['S6'],
     });
   });
 
@@ -124,6 +135,7 @@ describe('evaluateNotebook', () => {
       compliance: 'NON_COMPLIANT',
       annotation:
         'Open ingress: sg-0123456789abcdef0 from 0.0.0.0/0, sg-0fedcba9876543210 from 0.0.0.0/0 ::/0',
+      failedChecks: ['S7'],
     });
   });
 
@@ -147,6 +159,7 @@ describe('evaluateNotebook', () => {
       `Public subnet: rtb-0123456789abcdef0 routes 0.0.0.0/0 to igw-0123456789abcdef0`,
       'Open ingress: sg-0123456789abcdef0 from 0.0.0.0/0',
     ]);
+    expect(verdict.failedChecks).toEqual(['S3', 'S4', 'S5', 'S6', 'S7']);
     expect(verdict.annotation?.length).toBeLessThanOrEqual(MAX_ANNOTATION_LENGTH);
     expect(evaluateNotebook(notebook, facts, strict)).toEqual(verdict);
   });

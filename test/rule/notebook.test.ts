@@ -6,8 +6,10 @@ import {
 } from '../../rule/notebook';
 import { apiItem, describeOutput, notificationItem } from '../fixtures/events';
 
+const ARN = 'arn:aws:sagemaker:ap-northeast-1:111122223333:notebook-instance/fraud-model-dev';
 const expected = {
   name: 'Fraud-Model-Dev',
+  arn: ARN,
   subnetId: 'subnet-0a1b2c3d4e5f60718',
   securityGroupIds: ['sg-0123456789abcdef0', 'sg-0fedcba9876543210'],
   directInternetAccess: 'Disabled',
@@ -17,13 +19,26 @@ const expected = {
 describe('one notebook view from three AWS shapes', () => {
   it('the notification CI, the API-shape CI and DescribeNotebookInstance give the same Notebook', () => {
     const tags = { team: 'fraud' };
-    expect(notebookFromConfigurationItem(notificationItem().configuration, 'fallback', tags)).toEqual(
-      expected,
-    );
+    // The ARN is the item's own field (outside `configuration`); Describe carries it inside.
     expect(
-      notebookFromConfigurationItem(JSON.parse(apiItem().configuration ?? ''), 'fallback', tags),
+      notebookFromConfigurationItem(notificationItem().configuration, 'fallback', tags, { arn: ARN }),
+    ).toEqual(expected);
+    expect(
+      notebookFromConfigurationItem(JSON.parse(apiItem().configuration ?? ''), 'fallback', tags, {
+        arn: ARN,
+      }),
     ).toEqual(expected);
     expect(notebookFromDescription(describeOutput(), [{ Key: 'team', Value: 'fraud' }])).toEqual(expected);
+  });
+
+  it('the creation time comes from the item (resourceCreationTime) or Describe (CreationTime)', () => {
+    const createdAt = new Date('2026-10-01T02:00:00.000Z');
+    expect(
+      notebookFromConfigurationItem(notificationItem().configuration, 'x', {}, { createdAt }).createdAt,
+    ).toEqual(createdAt);
+    expect(notebookFromDescription(describeOutput({ CreationTime: createdAt }), []).createdAt).toEqual(
+      createdAt,
+    );
   });
 
   it('a CI never reads Describe names, and Describe never reads CI names', () => {

@@ -30,9 +30,23 @@ describe('parseRuleEvent / parseInvokingEvent', () => {
       arn: 'arn:aws:sagemaker:ap-northeast-1:111122223333:notebook-instance/fraud-model-dev',
       accountId: '111122223333',
       captureTime: new Date('2026-11-20T08:15:30.123Z'),
+      creationTime: new Date('2026-10-01T02:00:00.000Z'),
       status: 'OK',
       tags: { team: 'fraud', 'cost-center': 'ml-1234' },
     });
+  });
+
+  it('a missing creation time is left out; an unreadable one is a malformed event', () => {
+    const withoutTime = parseInvokingEvent(
+      changeEvent(notificationItem({ top: { resourceCreationTime: null } })).invokingEvent,
+    );
+    if (withoutTime.messageType !== 'ConfigurationItemChangeNotification') throw new Error('wrong type');
+    expect(withoutTime.configurationItem).not.toHaveProperty('creationTime');
+    expect(() =>
+      parseInvokingEvent(
+        changeEvent(notificationItem({ top: { resourceCreationTime: 'yesterday' } })).invokingEvent,
+      ),
+    ).toThrow(/configurationItem.resourceCreationTime is not a timestamp/);
   });
 
   it('the API shape (configuration as a string) becomes the same view as the notification shape', () => {
