@@ -9,6 +9,7 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type {
   AwsCredentialIdentity,
@@ -24,6 +25,8 @@ export interface RuleClients {
   readonly config: ConfigServiceClient;
   readonly sagemaker: SageMakerClient;
   readonly ec2: EC2Client;
+  /** Only when findings are imported (SECURITY_HUB_FINDINGS=import). */
+  readonly securityHub?: SecurityHubClient;
 }
 
 /** Everything the rule keeps per account: clients and the network-facts cache that goes with them. */
@@ -39,6 +42,8 @@ export interface ClientSettings {
   /** For the offline backend (`npm start`); the default is the SDK's HTTP handler. */
   readonly requestHandler?: RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions>;
   readonly maxAttempts?: number;
+  /** Also a Security Hub client, for importing findings. */
+  readonly securityHub?: boolean;
 }
 
 /**
@@ -62,6 +67,7 @@ export function createRuleClients(settings: ClientSettings = {}): RuleClients {
     config: new ConfigServiceClient(common),
     sagemaker: new SageMakerClient(common),
     ec2: new EC2Client(common),
+    ...(settings.securityHub && { securityHub: new SecurityHubClient(common) }),
   };
 }
 

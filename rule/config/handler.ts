@@ -8,8 +8,8 @@ import type { Context } from 'aws-lambda';
 import { AccountSessions } from '../clients';
 import { parseRuleParameters } from '../parameters';
 import { type ChangeEvent, evaluateChange } from './change';
-import { type ConfigRuleEvent, parseInvokingEvent, parseRuleEvent } from './event';
-import { putEvaluations, type ResourceEvaluation } from './report';
+import { deliver } from './deliver';
+import { parseInvokingEvent, parseRuleEvent } from './event';
 import { SweepIncompleteError, sweep } from './sweep';
 
 export const SERVICE_NAME = 'sagemaker-notebook-vpc-guard';
@@ -39,7 +39,8 @@ export function createHandler(dependencies: HandlerDependencies): RuleHandler {
       const parameters = parseRuleParameters(event.ruleParameters);
       const invoking = parseInvokingEvent(event.invokingEvent);
       logger.appendKeys({ messageType: invoking.messageType });
-      const session = dependencies.sessions.forAccount(event.accountId, ownAccount(context));
+      const own = ownAccount(context);
+      const session = dependencies.sessions.forAccount(event.accountId, own);
 
       if (invoking.messageType !== 'ScheduledNotification') {
         const evaluation = await evaluateChange(
@@ -49,7 +50,7 @@ export function createHandler(dependencies: HandlerDependencies): RuleHandler {
           parameters,
           logger,
         );
-        await deliver(event, session.clients.config, [evaluation], logger);
+        await deliver(event, session, own.partition, [evaluation], logger);
         return;
       }
       const remaining = context.getRemainingTimeInMillis();
@@ -66,7 +67,7 @@ export function createHandler(dependencies: HandlerDependencies): RuleHandler {
           notebook: failure.notebook,
           error: failure.error as Error,
         });
-      await deliver(event, session.clients.config, result.evaluations, logger);
+      await deliver(event, session, own.partition, result.evaluations, logger);
       logger.info('Sweep finished', {
         notebooks: result.notebookCount,
         evaluations: result.evaluations.length,
@@ -83,24 +84,6 @@ export function createHandler(dependencies: HandlerDependencies): RuleHandler {
   };
 }
 
-async function deliver(
-  event: ConfigRuleEvent,
-  config: Parameters<typeof putEvaluations>[0],
-  evaluations: readonly ResourceEvaluation[],
-  logger: Logger,
-): Promise<void> {
-  for (const evaluation of evaluations) {
-    logger.info('Evaluation', {
-      resourceId: evaluation.resourceId,
-      ...(evaluation.notebook && { notebookName: evaluation.notebook.name }),
-      resourceType: evaluation.resourceType,
-      compliance: evaluation.compliance,
-      ...(evaluation.annotation && { annotation: evaluation.annotation }),
-    });
-  }
-  await putEvaluations(config, event.resultToken, evaluations);
-}
-
 /** The Lambda's own account and partition, from its ARN: no API call needed. */
 function ownAccount(context: Pick<Context, 'invokedFunctionArn'>): { accountId: string; partition: string } {
   const match = /^arn:(aws[a-z-]*):lambda:[a-z0-9-]+:(\d{12}):function:/.exec(
@@ -115,8 +98,9 @@ function ownAccount(context: Pick<Context, 'invokedFunctionArn'>): { accountId: 
 }
 
 /**
- * Deployment settings from the Lambda's environment: MEMBER_ACCOUNT_ROLE_NAME (organization mode) and
- * SWEEP_CONCURRENCY (parallel notebooks in a periodic sweep). A bad value fails the Lambda's start, loudly.
+ * Deployment settings from the Lambda's environment: MEMBER_ACCOUNT_ROLE_NAME (organization mode),
+ * SWEEP_CONCURRENCY (parallel notebooks in a periodic sweep) and SECURITY_HUB_FINDINGS (`import` or `off`,
+ * absent = off). A bad value fails the Lambda's start, loudly.
  */
 export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv): HandlerDependencies {
   const concurrency = env.SWEEP_CONCURRENCY;
@@ -125,9 +109,14 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv): HandlerDepe
       `SWEEP_CONCURRENCY must be a whole number from 1 to 64, got ${concurrency}`,
     );
   }
+  const findings = env.SECURITY_HUB_FINDINGS;
+  if (findings !== undefined && findings !== 'import' && findings !== 'off') {
+    throw new InvalidContextError(`SECURITY_HUB_FINDINGS must be import or off, got ${findings}`);
+  }
   return {
     sessions: new AccountSessions({
       ...(env.MEMBER_ACCOUNT_ROLE_NAME && { memberAccountRoleName: env.MEMBER_ACCOUNT_ROLE_NAME }),
+      ...(findings === 'import' && { securityHub: true }),
     }),
     logger: new Logger({ serviceName: SERVICE_NAME }),
     ...(concurrency && { sweepConcurrency: Number(concurrency) }),

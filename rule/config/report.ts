@@ -1,8 +1,7 @@
 /**
  * Delivering evaluations to Config: batches of at most 100, TestMode for the `TESTMODE` token, and
- * FailedEvaluations retried a few times before the invocation fails loudly. Every batch is attempted even
- * when an earlier one failed (FailedEvaluations, or a call the SDK gave up on after its own retries), so one
- * bad batch does not withhold the others' results.
+ * FailedEvaluations retried a few times before the invocation fails loudly (batches.ts). Every batch is
+ * attempted even when an earlier one failed, so one bad batch does not withhold the others' results.
  */
 import {
   type ConfigServiceClient,
@@ -12,12 +11,11 @@ import {
 import type { ComplianceType, Verdict } from '../evaluate';
 import type { NotebookIdentity } from '../notebook';
 import { truncate } from '../text';
+import { batchesOf, deliverBatch, type Sleep } from './batches';
 
 export const MAX_EVALUATIONS_PER_CALL = 100;
 export const MAX_ANNOTATION_LENGTH = 256;
 export const TEST_MODE_RESULT_TOKEN = 'TESTMODE';
-const FAILED_EVALUATION_ATTEMPTS = 3;
-const RETRY_BASE_DELAY_MS = 200;
 
 /** One result for one resource, ready for Config (and Security Hub). */
 export interface ResourceEvaluation extends Verdict {
@@ -51,7 +49,7 @@ export class EvaluationDeliveryError extends Error {
 }
 
 export interface ReportOptions {
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: Sleep;
 }
 
 export async function putEvaluations(
@@ -60,22 +58,16 @@ export async function putEvaluations(
   evaluations: readonly ResourceEvaluation[],
   options: ReportOptions = {},
 ): Promise<void> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const undelivered: ResourceEvaluation[] = [];
   const causes: unknown[] = [];
-  for (let start = 0; start < evaluations.length; start += MAX_EVALUATIONS_PER_CALL) {
-    let pending = evaluations.slice(start, start + MAX_EVALUATIONS_PER_CALL);
-    for (let attempt = 1; pending.length > 0 && attempt <= FAILED_EVALUATION_ATTEMPTS; attempt++) {
-      if (attempt > 1) await sleep(RETRY_BASE_DELAY_MS * 2 ** (attempt - 2));
-      try {
-        pending = await putBatch(config, resultToken, pending);
-      } catch (error) {
-        // The SDK already retried what was retryable: this batch is lost for this invocation.
-        causes.push(error);
-        break;
-      }
-    }
-    undelivered.push(...pending);
+  for (const batch of batchesOf(evaluations, MAX_EVALUATIONS_PER_CALL)) {
+    const outcome = await deliverBatch(
+      batch,
+      (pending) => putBatch(config, resultToken, pending),
+      options.sleep,
+    );
+    undelivered.push(...outcome.undelivered);
+    if (outcome.thrown !== undefined) causes.push(outcome.thrown);
   }
   if (undelivered.length > 0) throw new EvaluationDeliveryError(undelivered, causes);
 }
