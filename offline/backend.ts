@@ -1,6 +1,6 @@
 /**
  * The fake AWS backend: one function from a wire request to a wire response over a FakeAwsState. It
- * routes JSON services by `X-Amz-Target` and EC2 by the form's `Action`, checks the request is signed for
+ * routes JSON services by `X-Amz-Target`, EC2 by the form's `Action` and Security Hub by method and path, checks the request is signed for
  * the account's region, lets an optional interceptor inject faults, and logs every call.
  */
 import { awsJsonCall } from './aws-json-protocol.js';
@@ -8,6 +8,7 @@ import type { Call } from './call.js';
 import { ec2QueryCall } from './ec2-query-protocol.js';
 import type { Inventory } from './inventory.js';
 import { RequestLog } from './request-log.js';
+import { restJsonCall } from './rest-json-protocol.js';
 import { commonError, ServiceError } from './service-error.js';
 import { FakeAwsState } from './state.js';
 import type { JsonObject, WireProtocol, WireRequest, WireResponse } from './wire.js';
@@ -89,11 +90,11 @@ export function createFakeAwsBackend(
   return { handle, state, requests };
 }
 
+/** awsJson names its operation in X-Amz-Target, EC2 in a form's Action, restJson in the method and path. */
 function routeRequest(request: WireRequest, requestId: string): Call {
+  if (request.headers['x-amz-target'] !== undefined) return awsJsonCall(request, requestId);
   const isForm = (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-  return request.headers['x-amz-target'] === undefined && isForm
-    ? ec2QueryCall(request, requestId)
-    : awsJsonCall(request, requestId);
+  return isForm ? ec2QueryCall(request, requestId) : restJsonCall(request, requestId);
 }
 
 function logFields(context: CallContext) {

@@ -50,6 +50,8 @@ export type { InProcessRequestHandler } from './request-handler.js';
 export { createInProcessRequestHandler } from './request-handler.js';
 export type { LoggedRequest } from './request-log.js';
 export { RequestLog } from './request-log.js';
+export type { DisabledAnswer, ImportedFinding } from './security-hub-state.js';
+export { SecurityHubState } from './security-hub-state.js';
 export type { CommonErrorKind } from './service-error.js';
 export { commonError, ServiceError } from './service-error.js';
 export type { StoredEvaluation, SubmittedEvaluation } from './state.js';

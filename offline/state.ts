@@ -6,6 +6,7 @@
 import type { ComplianceType } from '@aws-sdk/client-config-service';
 import type { RouteTable, SecurityGroup, Subnet } from '@aws-sdk/client-ec2';
 import type { DiscoveredResource, Inventory, InventoryNotebook } from './inventory.js';
+import { SecurityHubState } from './security-hub-state.js';
 
 export const NOTEBOOK_RESOURCE_TYPE = 'AWS::SageMaker::NotebookInstance';
 export const DEFAULT_CONFIG_RULE_NAME = 'sagemaker-notebook-vpc-guard';
@@ -50,6 +51,8 @@ export class FakeAwsState {
   discoveredResources: DiscoveredResource[] | undefined;
   /** Every evaluation PutEvaluations received, in order. */
   readonly submissions: SubmittedEvaluation[] = [];
+  /** Security Hub: enabled or not, and the findings BatchImportFindings received. */
+  readonly securityHub = new SecurityHubState();
   readonly now: () => Date;
   private readonly notebooksByName = new Map<string, InventoryNotebook>();
   private readonly notebooksByLowercaseArn = new Map<string, InventoryNotebook>();

@@ -17,8 +17,8 @@ export interface WireResponse {
   readonly body: string;
 }
 
-/** The wire protocols of the three services the rule calls. */
-export type WireProtocol = 'awsJson1_1' | 'ec2Query';
+/** The wire protocols of the services the rule calls. */
+export type WireProtocol = 'awsJson1_1' | 'ec2Query' | 'restJson1';
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
