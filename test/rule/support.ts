@@ -8,6 +8,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
 import { AccountSessions } from '../../rule/clients';
@@ -19,6 +20,7 @@ export const VPC = 'vpc-0aa11bb22cc33dd44';
 export const configMock = mockClient(ConfigServiceClient);
 export const sagemakerMock = mockClient(SageMakerClient);
 export const ec2Mock = mockClient(EC2Client);
+export const securityHubMock = mockClient(SecurityHubClient);
 
 /** A private subnet in VPC: explicit route table with a NAT default route; tight security groups. */
 export function mockPrivateNetwork(): void {
@@ -44,13 +46,19 @@ export function resetMocks(): void {
   configMock.reset();
   sagemakerMock.reset();
   ec2Mock.reset();
+  securityHubMock.reset();
   configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+  securityHubMock
+    .on(BatchImportFindingsCommand)
+    .resolves({ FailedCount: 0, SuccessCount: 1, FailedFindings: [] });
   mockPrivateNetwork();
 }
 
 export interface TestHandlerOptions {
   readonly memberAccountRoleName?: string;
   readonly sweepConcurrency?: number;
+  /** SECURITY_HUB_FINDINGS=import */
+  readonly securityHub?: boolean;
 }
 
 /** A fresh handler per test: sessions (and so the EC2 cache) are not shared between tests. */
@@ -64,6 +72,7 @@ export function testHandler(options: TestHandlerOptions = {}) {
     credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
     maxAttempts: 1,
     ...(options.memberAccountRoleName && { memberAccountRoleName: options.memberAccountRoleName }),
+    ...(options.securityHub && { securityHub: true }),
   });
   const handler = createHandler({
     sessions,

@@ -183,3 +183,125 @@ describe('dist/rule/index.js against the fake AWS endpoint', () => {
     expect(server.state.submissions.length).toBeLessThan(400);
   });
 });
+
+describe('dist/rule/index.js with SECURITY_HUB_FINDINGS=import', () => {
+  const IMPORT = { env: { SECURITY_HUB_FINDINGS: 'import' } };
+  const RULE = 'sagemaker-notebook-vpc-guard';
+  const arnOf = (name: string) =>
+    `arn:aws:sagemaker:ap-northeast-1:111122223333:notebook-instance/${name.toLowerCase()}`;
+  const sweepOf = (inventory: Inventory) => [
+    scheduledEvent({ ruleParameters: inventory.ruleParameters ?? {} }),
+  ];
+
+  it('a sweep of 250 notebooks: ⌈N/100⌉ imports after every PutEvaluations, one finding per evaluation', async () => {
+    const inventory = createSyntheticAccount({ notebooks: 250 });
+    const fake = await serve(inventory);
+    const { results } = await invokeBundle(fake, sweepOf(inventory), IMPORT);
+    expect(results[0]?.ok).toBe(true);
+    const evaluations = fake.state.storedEvaluations().length;
+    const operations = fake.requests.entries.map((entry) => entry.operation);
+    const imports = fake.requests.ofOperation('BatchImportFindings');
+    expect(imports).toHaveLength(Math.ceil(evaluations / 100));
+    expect(imports.map((call) => (call.input.Findings as unknown[]).length)).toEqual([
+      100,
+      100,
+      evaluations - 200,
+    ]);
+    expect(operations.lastIndexOf('PutEvaluations')).toBeLessThan(operations.indexOf('BatchImportFindings'));
+    const findings = fake.state.securityHub.findings();
+    expect(findings).toHaveLength(evaluations);
+    const gone = findings.filter((finding) =>
+      String((finding.Resources as { Id: string }[])[0]?.Id).includes('/gone-'),
+    );
+    expect(gone.length).toBeGreaterThan(0);
+    expect(gone.every((finding) => finding.RecordState === 'ARCHIVED')).toBe(true);
+  });
+
+  it('a later sweep updates the same findings (created time kept) and archives a notebook deleted in between', async () => {
+    const inventory = loadExampleAccount();
+    const fake = await serve(inventory);
+    expect((await invokeBundle(fake, sweepOf(inventory), IMPORT)).results[0]?.ok).toBe(true);
+    const id = (name: string) => `sagemaker-notebook-vpc-guard/${RULE}/${arnOf(name)}`;
+    const before = fake.state.securityHub.finding(id('churn-analysis'));
+    expect(fake.state.securityHub.finding(id('quick-prototype'))).toMatchObject({ RecordState: 'ACTIVE' });
+    fake.state.deleteNotebook('quick-prototype');
+    expect((await invokeBundle(fake, sweepOf(inventory), IMPORT)).results[0]?.ok).toBe(true);
+    const after = fake.state.securityHub.finding(id('churn-analysis'));
+    expect(after?.CreatedAt).toBe(before?.CreatedAt);
+    expect(Date.parse(String(after?.UpdatedAt))).toBeGreaterThan(Date.parse(String(before?.UpdatedAt)));
+    expect(fake.state.securityHub.imports.filter((entry) => entry.outcome === 'stale')).toEqual([]);
+    expect(fake.state.securityHub.finding(id('quick-prototype'))).toMatchObject({
+      RecordState: 'ARCHIVED',
+      Compliance: { Status: 'NOT_AVAILABLE' },
+    });
+  });
+
+  it('a change event: its finding is imported right after its evaluation', async () => {
+    const inventory = loadExampleAccount();
+    const fake = await serve(inventory);
+    const arn = arnOf('quick-prototype');
+    const ci = notificationItem({
+      configuration: {
+        NotebookInstanceName: 'quick-prototype',
+        SubnetId: undefined,
+        DirectInternetAccess: 'Enabled',
+      },
+      top: { resourceId: arn, resourceName: 'quick-prototype', ARN: arn },
+    });
+    const { results } = await invokeBundle(fake, [changeEvent(ci)], IMPORT);
+    expect(results[0]?.ok).toBe(true);
+    expect(fake.requests.entries.map((entry) => entry.operation)).toEqual([
+      'PutEvaluations',
+      'BatchImportFindings',
+    ]);
+    expect(fake.state.securityHub.finding(`sagemaker-notebook-vpc-guard/${RULE}/${arn}`)).toMatchObject({
+      Compliance: { Status: 'FAILED' },
+      Severity: { Label: 'HIGH' },
+    });
+  });
+
+  it('FailedFindings that persist after retries fail the invocation loudly, naming the finding', async () => {
+    const inventory = loadExampleAccount();
+    const fake = await serve(inventory);
+    const stubborn = `sagemaker-notebook-vpc-guard/${RULE}/${arnOf('churn-analysis')}`;
+    fake.state.securityHub.failFindingsFor(stubborn);
+    const { results } = await invokeBundle(fake, sweepOf(inventory), IMPORT);
+    expect(results[0]).toMatchObject({ ok: false, error: { name: 'FindingImportError' } });
+    expect(results[0]?.error?.message).toContain(stubborn);
+    // Config has every result; Security Hub every finding but that one.
+    expect(storedByResourceId(fake)).toEqual(expectedByResourceId(inventory));
+    expect(fake.state.securityHub.findings()).toHaveLength(fake.state.storedEvaluations().length - 1);
+  });
+
+  it.each(['failed-findings', 'exception'] as const)(
+    'Security Hub not enabled (%s): the invocation succeeds after one import attempt',
+    async (answer) => {
+      const inventory = createSyntheticAccount({ notebooks: 250 });
+      const fake = await serve(inventory);
+      fake.state.securityHub.enabled = false;
+      fake.state.securityHub.disabledAnswer = answer;
+      const { results } = await invokeBundle(fake, sweepOf(inventory), IMPORT);
+      expect(results[0]?.ok).toBe(true);
+      expect(fake.requests.count('BatchImportFindings')).toBe(1);
+      expect(storedByResourceId(fake)).toEqual(expectedByResourceId(inventory));
+    },
+  );
+
+  it('off: no Security Hub call', async () => {
+    const inventory = loadExampleAccount();
+    const fake = await serve(inventory);
+    const { results } = await invokeBundle(fake, sweepOf(inventory), {
+      env: { SECURITY_HUB_FINDINGS: 'off' },
+    });
+    expect(results[0]?.ok).toBe(true);
+    expect(fake.requests.entries.filter((entry) => entry.service === 'securityhub')).toEqual([]);
+  });
+
+  it('any other value fails the Lambda’s start, loudly', async () => {
+    const fake = await serve(loadExampleAccount());
+    await expect(invokeBundle(fake, [], { env: { SECURITY_HUB_FINDINGS: 'yes' } })).rejects.toThrow(
+      /SECURITY_HUB_FINDINGS must be import or off, got yes/,
+    );
+    expect(fake.requests.count()).toBe(0);
+  });
+});

@@ -1,4 +1,5 @@
 import { PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import { BatchImportFindingsCommand } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import {
   notificationItem,
   OTHER_ACCOUNT_ID,
 } from '../../fixtures/events';
-import { configMock, resetMocks, testHandler } from '../support';
+import { configMock, resetMocks, securityHubMock, testHandler } from '../support';
 
 const stsMock = mockClient(STSClient);
 const memberCredentials = {
@@ -27,15 +28,17 @@ beforeEach(() => {
   stsMock.on(AssumeRoleCommand).resolves({ Credentials: memberCredentials });
 });
 
-/** The credentials of the client instance that sent PutEvaluations. */
-async function credentialsUsedForPutEvaluations() {
-  const call = configMock.commandCalls(PutEvaluationsCommand)[0];
+/** The credentials of the client instance that sent a call. */
+async function credentialsOf(call: { thisValue: unknown } | undefined) {
   const client = call?.thisValue as
     | { config: { credentials: () => Promise<{ accessKeyId: string }> } }
     | undefined;
-  if (!client) throw new Error('PutEvaluations was not sent');
+  if (!client) throw new Error('the call was not sent');
   return client.config.credentials();
 }
+
+const credentialsUsedForPutEvaluations = () =>
+  credentialsOf(configMock.commandCalls(PutEvaluationsCommand)[0]);
 
 describe('organization mode: evaluations go to the account named by the event', () => {
   it('an event for a member account is evaluated and reported with that account’s role', async () => {
@@ -47,6 +50,25 @@ describe('organization mode: evaluations go to the account named by the event', 
       RoleArn: `arn:aws:iam::${OTHER_ACCOUNT_ID}:role/SageMakerNotebookVpcGuardMember`,
       RoleSessionName: 'sagemaker-notebook-vpc-guard',
     });
+  });
+
+  it('a member account’s finding is imported there, through that account’s role, in its name', async () => {
+    const { handler } = testHandler({
+      memberAccountRoleName: 'SageMakerNotebookVpcGuardMember',
+      securityHub: true,
+    });
+    const item = notificationItem({
+      top: { awsAccountId: OTHER_ACCOUNT_ID, configurationItemStatus: 'ResourceDeleted' },
+    });
+    await handler(changeEvent(item, { accountId: OTHER_ACCOUNT_ID }), lambdaContext());
+    const [call] = securityHubMock.commandCalls(BatchImportFindingsCommand);
+    expect(await credentialsOf(call)).toMatchObject({ accessKeyId: 'ASIAMEMBER' });
+    expect(call?.args[0].input.Findings).toEqual([
+      expect.objectContaining({
+        AwsAccountId: OTHER_ACCOUNT_ID,
+        ProductArn: `arn:aws:securityhub:ap-northeast-1:${OTHER_ACCOUNT_ID}:product/${OTHER_ACCOUNT_ID}/default`,
+      }),
+    ]);
   });
 
   it('an event for the Lambda’s own account uses its own credentials, assuming nothing', async () => {
