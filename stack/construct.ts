@@ -58,6 +58,7 @@ export class NotebookVpcGuard extends Construct {
     const shared = props.sharedAccountResources;
     this.ruleFunction = new RuleFunction(this, 'RuleFunction', {
       logRetentionDays: settings.logRetentionDays,
+      securityHubFindings: settings.securityHubFindings,
       ...(organization && {
         memberAccountAccess: {
           roleName: memberRoleName(organization),

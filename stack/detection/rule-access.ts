@@ -1,12 +1,13 @@
 /**
  * Exactly the APIs the rule calls (issue 2's list), for the Lambda's own role and for the role it assumes
  * in member accounts. Scoped to notebooks and Config rules where IAM supports resources; the others have
- * no resource-level permissions.
+ * no resource-level permissions. With findings imported, BatchImportFindings on the account's own default
+ * product, and nothing else of Security Hub.
  */
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
-/** Every action the rule calls; tests compare the synthesized roles with this list. */
+/** Every action the rule calls with findings off; tests compare the synthesized roles with this list. */
 export const RULE_ACTIONS = [
   'config:PutEvaluations',
   'config:GetResourceConfigHistory',
@@ -20,6 +21,14 @@ export const RULE_ACTIONS = [
   'ec2:DescribeSecurityGroups',
 ] as const;
 
+/** The one more action the rule calls with SECURITY_HUB_FINDINGS=import. */
+export const FINDING_IMPORT_ACTION = 'securityhub:BatchImportFindings';
+
+/** What the rule calls with the findings setting given. */
+export function ruleActions(securityHubFindings: 'import' | 'off'): string[] {
+  return [...RULE_ACTIONS, ...(securityHubFindings === 'import' ? [FINDING_IMPORT_ACTION] : [])];
+}
+
 const WITHOUT_RESOURCE_TYPES: readonly (typeof RULE_ACTIONS)[number][] = [
   'config:PutEvaluations',
   'config:GetResourceConfigHistory',
@@ -31,7 +40,7 @@ const WITHOUT_RESOURCE_TYPES: readonly (typeof RULE_ACTIONS)[number][] = [
 ];
 
 /** The statements, in the account and region they are deployed to. */
-export function ruleAccessStatements(): iam.PolicyStatement[] {
+export function ruleAccessStatements(securityHubFindings: 'import' | 'off'): iam.PolicyStatement[] {
   const arn = (service: string, resource: string) =>
     `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
   return [
@@ -51,6 +60,15 @@ export function ruleAccessStatements(): iam.PolicyStatement[] {
       actions: ['config:GetComplianceDetailsByConfigRule'],
       resources: [arn('config', 'config-rule/*')],
     }),
+    ...(securityHubFindings === 'import'
+      ? [
+          new iam.PolicyStatement({
+            sid: 'ImportOwnFindings',
+            actions: [FINDING_IMPORT_ACTION],
+            resources: [arn('securityhub', `product/${Aws.ACCOUNT_ID}/default`)],
+          }),
+        ]
+      : []),
   ];
 }
 

@@ -25,6 +25,8 @@ export interface MemberAccountAccess {
 
 export interface RuleFunctionProps {
   readonly logRetentionDays: number;
+  /** SECURITY_HUB_FINDINGS: whether the rule imports its own findings (and may call BatchImportFindings). */
+  readonly securityHubFindings: 'import' | 'off';
   /** Organization mode. */
   readonly memberAccountAccess?: MemberAccountAccess;
   /** Several regions: the account's shared role (ruleFunctionRoleProps), to which this region adds its policy. */
@@ -52,7 +54,8 @@ export class RuleFunction extends Construct {
       props.sharedRoleName === undefined
         ? new iam.Role(this, 'Role', ruleFunctionRoleProps())
         : importSharedRole(this, 'Role', props.sharedRoleName);
-    for (const statement of ruleAccessStatements()) this.role.addToPrincipalPolicy(statement);
+    for (const statement of ruleAccessStatements(props.securityHubFindings))
+      this.role.addToPrincipalPolicy(statement);
     logGroup.grantWrite(this.role);
     const access = props.memberAccountAccess;
     if (access) this.role.addToPrincipalPolicy(assumeMemberRoleStatement(access));
@@ -68,7 +71,10 @@ export class RuleFunction extends Construct {
       logGroup,
       description: 'sagemaker-notebook-vpc-guard: evaluates SageMaker notebook instances for VPC placement',
       ...(props.functionName !== undefined && { functionName: props.functionName }),
-      ...(access && { environment: { MEMBER_ACCOUNT_ROLE_NAME: access.roleName } }),
+      environment: {
+        SECURITY_HUB_FINDINGS: props.securityHubFindings,
+        ...(access && { MEMBER_ACCOUNT_ROLE_NAME: access.roleName }),
+      },
     });
     for (const finding of RULE_ACCESS_WILDCARD_REASONS) Validations.of(this.role).acknowledge(finding);
     if (access) {

@@ -86,7 +86,8 @@ export class MemberAccountStack extends Stack {
         ArnEquals: { 'aws:PrincipalArn': functionRoleArn },
       }),
     });
-    for (const statement of ruleAccessStatements()) this.memberRole.addToPrincipalPolicy(statement);
+    for (const statement of ruleAccessStatements(settings.securityHubFindings))
+      this.memberRole.addToPrincipalPolicy(statement);
     for (const finding of RULE_ACCESS_WILDCARD_REASONS) Validations.of(this.memberRole).acknowledge(finding);
 
     this.kit = new RemediationKit(this, 'Remediation', settings);

@@ -40,6 +40,7 @@ export function propsFromContext(node: Pick<Node, 'tryGetContext'>): NotebookVpc
     notebookKmsKeyArns: list('notebookKmsKeyArns'),
     deployment: text('deployment') as NotebookVpcGuardProps['deployment'],
     securityHubAction: flag('securityHubAction'),
+    securityHubFindings: text('securityHubFindings') as NotebookVpcGuardProps['securityHubFindings'],
     logRetentionDays: count('logRetentionDays'),
     organization: organization(read('organization')),
     guardrailApprovedVpcSubnetIds: list('guardrailApprovedVpcSubnetIds'),

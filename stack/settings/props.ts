@@ -15,6 +15,8 @@ export type Schedule = (typeof SCHEDULES)[number];
 export const DEPLOYMENTS = ['config-rule', 'conformance-pack', 'organization'] as const;
 export type Deployment = (typeof DEPLOYMENTS)[number];
 export type DirectInternetAccess = 'Disabled' | 'Enabled';
+export const SECURITY_HUB_FINDINGS = ['auto', 'import', 'off'] as const;
+export type SecurityHubFindings = (typeof SECURITY_HUB_FINDINGS)[number];
 
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [
@@ -51,8 +53,17 @@ export interface NotebookVpcGuardProps {
   readonly notebookKmsKeyArns?: readonly string[];
   /** Default `config-rule`. */
   readonly deployment?: Deployment;
-  /** Security Hub custom action "Recreate in VPC". Default: on when a remediation target is set. */
+  /**
+   * Security Hub custom action "Recreate in VPC". Default: on when a remediation target is set. In organization
+   * mode it starts the runbook in each selected finding's own account.
+   */
   readonly securityHubAction?: boolean;
+  /**
+   * The rule's own Security Hub findings: `import`, `off`, or `auto` (default): `import` with a conformance pack
+   * or in organization mode (Security Hub's Config integration skips their service-linked rules), `off` for a
+   * stand-alone rule (the integration already carries its results).
+   */
+  readonly securityHubFindings?: SecurityHubFindings;
   /** Default 365. */
   readonly logRetentionDays?: number;
   /** Required when `deployment` is `organization`. */

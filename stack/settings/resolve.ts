@@ -28,6 +28,7 @@ import {
   resolveAutomaticRemediation,
   resolveRemediationTarget,
 } from './remediation';
+import { resolveSecurityHubAction, resolveSecurityHubFindings } from './security-hub';
 
 export type BackupBucketChoice =
   | { readonly kind: 'create'; readonly retentionDays: number }
@@ -46,6 +47,8 @@ export interface GuardSettings {
   readonly notebookKmsKeyArns: readonly string[];
   readonly deployment: Deployment;
   readonly securityHubAction: boolean;
+  /** Resolved from `auto`: whether the rule imports its own findings. */
+  readonly securityHubFindings: 'import' | 'off';
   readonly logRetentionDays: number;
   readonly organization?: OrganizationSettings;
   readonly guardrails: Guardrails;
@@ -102,7 +105,8 @@ export function resolveSettings(props: NotebookVpcGuardProps = {}): GuardSetting
       'a KMS key ARN',
     ),
     deployment,
-    securityHubAction: resolveSecurityHubAction(props.securityHubAction, remediationTarget, deployment),
+    securityHubAction: resolveSecurityHubAction(props.securityHubAction, remediationTarget),
+    securityHubFindings: resolveSecurityHubFindings(props.securityHubFindings, deployment),
     logRetentionDays: checkOneOf('logRetentionDays', props.logRetentionDays ?? 365, LOG_RETENTION_DAYS),
     ...(organization && { organization }),
     guardrails: resolveGuardrails(
@@ -182,27 +186,4 @@ function resolveNotebookRoles(
     }
   }
   return [...new Set(resolved)];
-}
-
-function resolveSecurityHubAction(
-  requested: boolean | undefined,
-  target: RemediationTarget | undefined,
-  deployment: Deployment,
-): boolean {
-  if (requested !== true)
-    return requested === undefined && target !== undefined && deployment !== 'organization';
-  if (deployment === 'organization') {
-    throw new InvalidSettingError(
-      'securityHubAction',
-      'is not available in organization mode: the action would start the runbook in this account, not in ' +
-        'the finding\'s member account (use the Config "Remediate" button in the member account)',
-    );
-  }
-  if (!target) {
-    throw new InvalidSettingError(
-      'securityHubAction',
-      'needs remediationSubnetId and remediationSecurityGroupIds: the action recreates notebooks there',
-    );
-  }
-  return true;
 }

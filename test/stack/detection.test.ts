@@ -29,7 +29,8 @@ describe('rule Lambda', () => {
     expect(fn.Timeout).toBe(900);
     expect(fn.MemorySize).toBe(RULE_FUNCTION_MEMORY_MB);
     expect(fn.Handler).toBe('index.handler');
-    expect(fn.Environment).toBeUndefined();
+    // A stand-alone rule's results reach Security Hub through its Config integration: no import of its own.
+    expect(fn.Environment).toEqual({ Variables: { SECURITY_HUB_FINDINGS: 'off' } });
   });
 
   it('logs to its own log group with a retention', () => {

@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { RUNBOOK } from '../../remediation';
 import { PACK_PARAMETERS } from '../../stack/detection/conformance-pack';
-import { RULE_ACTIONS } from '../../stack/detection/rule-access';
+import { ruleActions } from '../../stack/detection/rule-access';
 import { MEMBER_PARAMETERS } from '../../stack/organization/member-account';
 import {
   actionsOf,
@@ -37,12 +37,13 @@ const functionRoleId = roleIdOf(fn.Role);
 const [, stackSet] = onlyResource(members.json, 'AWS::CloudFormation::StackSet');
 
 describe('delegated-admin account', () => {
-  it('tells the Lambda which role to assume in member accounts', () => {
+  it('tells the Lambda which role to assume in member accounts, and to import its findings there', () => {
     expect(fn.Environment).toEqual({
       Variables: {
         MEMBER_ACCOUNT_ROLE_NAME: {
           'Fn::Join': ['', ['SageMakerNotebookVpcGuardMember-', { Ref: 'AWS::Region' }]],
         },
+        SECURITY_HUB_FINDINGS: 'import',
       },
     });
   });
@@ -183,8 +184,8 @@ describe('member account template', () => {
     });
   });
 
-  it("lets that role read notebooks and network facts and report evaluations: exactly the rule's APIs", () => {
-    expect(actionsOf(roleStatements(member, memberRoleId))).toEqual([...RULE_ACTIONS].sort());
+  it("lets that role read notebooks and network facts, report evaluations and import findings: exactly the rule's APIs", () => {
+    expect(actionsOf(roleStatements(member, memberRoleId))).toEqual(ruleActions('import').sort());
   });
 
   it('holds the runbook document, its automation role and a backup bucket', () => {

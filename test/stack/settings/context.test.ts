@@ -29,6 +29,7 @@ describe('context', () => {
       deployment: 'conformance-pack',
       securityHubAction: 'false',
       exemptionAdminPrincipals: 'arn:aws:iam::*:role/SecurityAdmin,arn:aws:iam::111122223333:role/Platform',
+      securityHubFindings: 'off',
     });
     const json = fromContext({
       remediationSubnetId: SUBNET,
@@ -44,6 +45,7 @@ describe('context', () => {
         'arn:aws:iam::*:role/SecurityAdmin',
         'arn:aws:iam::111122223333:role/Platform',
       ],
+      securityHubFindings: 'off',
     });
     expect(strings).toEqual(json);
     const settings = resolveSettings(strings);
@@ -57,6 +59,7 @@ describe('context', () => {
       'arn:aws:iam::*:role/SecurityAdmin',
       'arn:aws:iam::111122223333:role/Platform',
     ]);
+    expect(settings.securityHubFindings).toBe('off');
   });
 
   it('reads the organization object or its JSON text', () => {

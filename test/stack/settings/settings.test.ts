@@ -37,6 +37,7 @@ describe('defaults', () => {
       notebookKmsKeyArns: [],
       deployment: 'config-rule',
       securityHubAction: false,
+      securityHubFindings: 'off',
       logRetentionDays: 365,
       guardrails: { settings: { rule: DEFAULT_PARAMETERS } },
     });
@@ -74,7 +75,7 @@ describe('defaults', () => {
     });
   });
 
-  it('organization mode fills its defaults and never deploys the Security Hub action', () => {
+  it('organization mode fills its defaults; with a target it deploys the Security Hub action', () => {
     const settings = resolveSettings(MODES.organization);
     expect(settings.organization).toEqual({
       organizationId: ORGANIZATION_ID,
@@ -83,7 +84,23 @@ describe('defaults', () => {
       memberRoleName: 'SageMakerNotebookVpcGuardMember',
       callAs: 'DELEGATED_ADMIN',
     });
-    expect(settings.securityHubAction).toBe(false);
+    expect(settings.securityHubAction).toBe(true);
+    expect(resolveSettings({ ...MODES.organization, securityHubAction: false }).securityHubAction).toBe(
+      false,
+    );
+    expect(resolveSettings(MODES.organizationPack).securityHubAction).toBe(false);
+  });
+
+  it('securityHubFindings auto imports where the Config integration carries nothing (packs, organization)', () => {
+    const findings = (props: NotebookVpcGuardProps) => resolveSettings(props).securityHubFindings;
+    expect(findings(MODES.noContext)).toBe('off');
+    expect(findings(MODES.singleAccount)).toBe('off');
+    expect(findings(MODES.conformancePack)).toBe('import');
+    expect(findings(MODES.organization)).toBe('import');
+    expect(findings(MODES.organizationPack)).toBe('import');
+    expect(findings({ securityHubFindings: 'auto' })).toBe('off');
+    expect(findings({ securityHubFindings: 'import' })).toBe('import');
+    expect(findings({ ...MODES.conformancePack, securityHubFindings: 'off' })).toBe('off');
   });
 });
 
@@ -249,10 +266,10 @@ const INVALID: [string, NotebookVpcGuardProps, string, string][] = [
     'one account',
   ],
   [
-    'Security Hub in organization mode',
-    { ...organization({}), ...TARGET, securityHubAction: true },
-    'securityHubAction',
-    'organization',
+    'Security Hub findings neither auto, import nor off',
+    { securityHubFindings: 'on' as NotebookVpcGuardProps['securityHubFindings'] },
+    'securityHubFindings',
+    'auto, import, off',
   ],
   [
     'remediation with an organization pack',
