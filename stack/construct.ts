@@ -18,7 +18,9 @@ import { memberRoleName } from './organization/member-account';
 import { OrganizationDeployment } from './organization/organization';
 import type { SharedRoleNames } from './regions/shared-roles';
 import { RemediationKit } from './remediation/remediation-kit';
-import { SecurityHubAction } from './security-hub/action';
+import { SecurityHubAction, type SecurityHubActionProps } from './security-hub/action';
+import { startHere } from './security-hub/start-here';
+import { startInMember } from './security-hub/start-in-member';
 import type { Guardrails } from './settings/index';
 import { type GuardSettings, type NotebookVpcGuardProps, resolveSettings } from './settings/index';
 
@@ -45,7 +47,7 @@ export class NotebookVpcGuard extends Construct {
   readonly remediation?: RemediationKit;
   readonly configRule?: StandaloneConfigRule;
   readonly packDeployment?: PackDeployment;
-  readonly securityHubAction?: SecurityHubAction;
+  securityHubAction?: SecurityHubAction;
   readonly organization?: OrganizationDeployment;
   /** Deployed only when asked (guardrailManagedPolicy, guardrailScpTargetIds). */
   readonly guardrails?: NotebookGuardrails;
@@ -75,10 +77,20 @@ export class NotebookVpcGuard extends Construct {
     this.guardrails = shared ? undefined : deployGuardrails(this, settings.guardrails);
 
     if (organization) {
+      // The action starts the runbook in each finding's member account, through a role the StackSet deploys.
+      const action =
+        settings.securityHubAction && settings.remediationTarget
+          ? this.securityHub(
+              { ruleName: settings.ruleName },
+              (scope) => startInMember(scope, { ...settings, organization }),
+              shared,
+            )
+          : undefined;
       this.organization = new OrganizationDeployment(this, 'Organization', {
         settings: { ...settings, organization },
         ruleFunction: this.ruleFunction,
         includeStackSet: !shared,
+        ...(action && { securityHubActionRoleArn: action.stateMachine.role.roleArn }),
         ...(props.memberTemplateChecks && { memberTemplateChecks: props.memberTemplateChecks }),
       });
       if (this.organization.stackSet) {
@@ -110,18 +122,18 @@ export class NotebookVpcGuard extends Construct {
       });
       this.output('ConfigRuleName', this.configRule.rule.ref, 'The Config rule');
     }
-    if (settings.securityHubAction) {
-      this.securityHubAction = new SecurityHubAction(this, 'SecurityHub', {
-        settings,
-        remediation: kit.bindings,
-        automationRole: kit.runbook.automationRole,
-        logRetentionDays: settings.logRetentionDays,
-        ...(shared && { sharedRoleNames: shared.roles.securityHub }),
-      });
-      this.output(
-        'SecurityHubActionArn',
-        this.securityHubAction.actionTarget.attrActionTargetArn,
-        'Custom action',
+    const target = settings.remediationTarget;
+    if (settings.securityHubAction && target) {
+      const filter = {
+        ruleName: settings.ruleName,
+        account: Aws.ACCOUNT_ID,
+        // A conformance pack's rule has an ARN the stack cannot know: its findings are matched by name.
+        ...(this.configRule && { configRuleArn: this.configRule.rule.getAtt('Arn').toString() }),
+      };
+      this.securityHub(
+        filter,
+        (scope) => startHere(scope, settings, target, kit.bindings, kit.runbook.automationRole),
+        shared,
       );
     }
     this.output('RunbookName', kit.runbook.documentName, 'The remediation runbook (SSM Automation document)');
@@ -134,6 +146,23 @@ export class NotebookVpcGuard extends Construct {
         'Attach to notebook execution roles that lack backup or VPC permissions',
       );
     }
+  }
+
+  /** The "Recreate in VPC" custom action, in this account. */
+  private securityHub(
+    filter: SecurityHubActionProps['filter'],
+    starter: SecurityHubActionProps['starter'],
+    shared: SharedAccountResources | undefined,
+  ): SecurityHubAction {
+    const action = new SecurityHubAction(this, 'SecurityHub', {
+      filter,
+      starter,
+      logRetentionDays: this.settings.logRetentionDays,
+      ...(shared && { sharedRoleNames: shared.roles.securityHub }),
+    });
+    this.securityHubAction = action;
+    this.output('SecurityHubActionArn', action.actionTarget.attrActionTargetArn, 'Custom action');
+    return action;
   }
 
   private output(id: string, value: string, description: string): void {

@@ -66,7 +66,20 @@ export function literalTarget(target: RemediationTarget): TargetValues {
   return { ...target };
 }
 
-type RunbookValues = Partial<Record<RunbookParameterName, readonly CfnValue[]>>;
+/**
+ * The runbook parameters a recreation passes besides the notebook. Never AllowDataLoss nor
+ * AllowUncheckedPermissions: whoever starts the runbook from a stored target gets its safe defaults.
+ */
+export const RUNBOOK_TARGET_PARAMETERS = [
+  'SubnetId',
+  'SecurityGroupIds',
+  'DirectInternetAccess',
+  'BackupBucketName',
+  'BackupPrefix',
+  'AutomationAssumeRole',
+] as const satisfies readonly RunbookParameterName[];
+
+type RunbookValues = Partial<Record<(typeof RUNBOOK_TARGET_PARAMETERS)[number], readonly CfnValue[]>>;
 
 /**
  * The runbook's parameters for a recreation in `target`, except the notebook itself (Config passes its

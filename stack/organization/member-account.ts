@@ -18,6 +18,7 @@ import {
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { literalTarget } from '../detection/config-resources';
 import {
   conformancePack,
   PACK_SECURITY_GROUP_PARAMETERS,
@@ -26,6 +27,7 @@ import {
 import { PackDeployment } from '../detection/pack-deployment';
 import { RULE_ACCESS_WILDCARD_REASONS, ruleAccessStatements } from '../detection/rule-access';
 import { RemediationKit } from '../remediation/remediation-kit';
+import { MemberRemediationAccess } from '../security-hub/member-access';
 import type { GuardSettings, OrganizationSettings, RemediationTarget } from '../settings/index';
 
 /** The member template's parameters, set by the StackSet from the delegated-admin account's resources. */
@@ -33,6 +35,7 @@ export const MEMBER_PARAMETERS = {
   ruleFunctionName: 'RuleFunctionName',
   ruleFunctionRoleArn: 'RuleFunctionRoleArn',
   adminAccountId: 'AdminAccountId',
+  securityHubActionRoleArn: 'SecurityHubActionRoleArn',
 } as const;
 
 /** The same name in every account, so the Lambda can build its ARN from the event's account id. */
@@ -91,6 +94,8 @@ export class MemberAccountStack extends Stack {
     for (const finding of RULE_ACCESS_WILDCARD_REASONS) Validations.of(this.memberRole).acknowledge(finding);
 
     this.kit = new RemediationKit(this, 'Remediation', settings);
+    // Several regions: one template, each stack instance picks its region's target.
+    const target = regionalTargets && regionalTarget(this, regionalTargets);
     if (organization.coverage === 'member-conformance-packs') {
       const functionName = parameter(
         MEMBER_PARAMETERS.ruleFunctionName,
@@ -102,10 +107,24 @@ export class MemberAccountStack extends Stack {
         pack: conformancePack(settings, 'with-target'),
         // Config invokes a rule Lambda in its own region only: this region's function.
         lambdaFunctionArn: `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${adminAccount}:function:${functionName}`,
-        ...(regionalTargets && { target: regionalTarget(this, regionalTargets) }),
+        ...(target && { target }),
         kit: this.kit,
         // Evaluations start with the pack: the Lambda must be able to assume the role first.
         dependsOn: [this.memberRole],
+      });
+    }
+    const storedTarget = target ?? (settings.remediationTarget && literalTarget(settings.remediationTarget));
+    if (settings.securityHubAction && storedTarget) {
+      new MemberRemediationAccess(this, 'SecurityHubAction', {
+        settings: { ...settings, organization },
+        target: storedTarget,
+        kit: this.kit,
+        adminAccountId: adminAccount,
+        actionRoleArn: parameter(
+          MEMBER_PARAMETERS.securityHubActionRoleArn,
+          "Role of the admin account's Security Hub action",
+          '^arn:aws[a-z-]*:iam::.+$',
+        ),
       });
     }
   }

@@ -24,6 +24,8 @@ import { MEMBER_PARAMETERS, type MemberTemplate, synthesizeMemberTemplate } from
 export interface OrganizationDeploymentProps {
   readonly settings: GuardSettings & { readonly organization: OrganizationSettings };
   readonly ruleFunction: RuleFunction;
+  /** The Security Hub action's state machine role: members let it start their runbook (when the action is on). */
+  readonly securityHubActionRoleArn?: string;
   /** Validation plugins (cdk-nag) for the member template, which is synthesized as its own app. */
   readonly memberTemplateChecks?: (app: App) => IPolicyValidationPlugin[];
   /**
@@ -55,6 +57,7 @@ export class OrganizationDeployment extends Construct {
       const { memberTemplate, stackSet } = deployMemberStackSet(this, {
         settings,
         ruleFunctionRoleArn: ruleFunction.role.roleArn,
+        ...(props.securityHubActionRoleArn && { securityHubActionRoleArn: props.securityHubActionRoleArn }),
         ...(props.memberTemplateChecks && { memberTemplateChecks: props.memberTemplateChecks }),
       });
       this.memberTemplate = memberTemplate;
@@ -79,6 +82,8 @@ export interface MemberStackSetProps {
   readonly settings: GuardSettings & { readonly organization: OrganizationSettings };
   /** The rule Lambda's role, which member roles trust. */
   readonly ruleFunctionRoleArn: string;
+  /** The Security Hub action's state machine role, which members' starter roles trust (the action is on). */
+  readonly securityHubActionRoleArn?: string;
   /** Regions of the stack instances. Default: this stack's region. */
   readonly regions?: readonly string[];
   /** Several regions: each region's remediation target (the member template picks its region's). */
@@ -132,6 +137,9 @@ export function deployMemberStackSet(
       [MEMBER_PARAMETERS.ruleFunctionName]: settings.ruleName,
       [MEMBER_PARAMETERS.ruleFunctionRoleArn]: props.ruleFunctionRoleArn,
       [MEMBER_PARAMETERS.adminAccountId]: Aws.ACCOUNT_ID,
+      ...(props.securityHubActionRoleArn && {
+        [MEMBER_PARAMETERS.securityHubActionRoleArn]: props.securityHubActionRoleArn,
+      }),
     }),
   });
   return { memberTemplate, stackSet };

@@ -145,6 +145,11 @@ export class NotebookVpcGuardStacks {
     const { stackSet, memberTemplate } = deployMemberStackSet(organizationStack, {
       settings: { ...home.settings, organization },
       ruleFunctionRoleArn: `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${roles.ruleFunction}`,
+      // Every region's action runs as the account's one shared state machine role.
+      ...(home.settings.securityHubAction &&
+        targets.length > 0 && {
+          securityHubActionRoleArn: `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${roles.securityHub.startRunbooks}`,
+        }),
       regions: plan.regions,
       ...(targets.length > 0 && { regionalTargets: Object.fromEntries(targets) }),
       ...checks,

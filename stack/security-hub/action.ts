@@ -2,8 +2,13 @@
  * Security Hub one-click: a custom action "Recreate in VPC" and an EventBridge rule that starts the runbook
  * for the selected findings. Security Hub sends up to 20 selected findings in one event; an input transformer
  * could pass only one, so a small Step Functions state machine (no Lambda) starts one runbook execution per
- * distinct notebook: only notebook findings of this account and region, each notebook once even when several
- * findings name it, and one failed start does not stop the others.
+ * distinct notebook of this rule's findings (findings-filter.ts), and one failed start does not stop the others.
+ * Where the runbook starts is the starter's business: in this account (start-here.ts), or in each finding's own
+ * member account (start-in-member.ts, organization mode).
+ *
+ * The state machine logs every state transition but no execution data: the event carries whole findings (and
+ * every resource detail in them), which do not belong in a log group. The execution history keeps them for
+ * whoever may read it.
  */
 import { Aws, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -12,35 +17,32 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { literalTarget, runbookTargetParameters } from '../detection/config-resources';
-import { nagValue } from '../nag';
 import { importSharedRole, type SecurityHubRoleNames } from '../regions/shared-roles';
-import type { KitBindings } from '../remediation/remediation-kit';
-import type { GuardSettings } from '../settings/index';
+import { type FindingFilter, selectedNotebooksExpression } from './findings-filter';
 
 /** Security Hub limits: name under 20 characters, id up to 20 alphanumerics. */
 export const ACTION_NAME = 'Recreate in VPC';
 export const ACTION_ID = 'RecreateInVpc';
-export const NOTEBOOK_FINDING_RESOURCE_TYPE = 'AwsSageMakerNotebookInstance';
 /** Starting executions is quick; a few at a time stays far below SSM's API rate limits. */
 const MAX_CONCURRENT_STARTS = 5;
 
-/**
- * JSONata (Step Functions) over the event: the distinct notebook ARNs (`Resources[0].Id`) of the selected
- * findings that are about a notebook in this account and region; always an array, possibly empty.
- */
-export function selectedNotebooksExpression(account: string, region: string): string {
-  const finding = `AwsAccountId = "${account}" and Region = "${region}" and Resources[0].Type = "${NOTEBOOK_FINDING_RESOURCE_TYPE}"`;
-  return `{% $append([], $distinct($states.input.detail.findings[${finding}].Resources[0].Id)) %}`;
+/** A task state whose failure the action catches. */
+export type StarterState = sfn.IChainable &
+  sfn.INextable & { addCatch(handler: sfn.IChainable, props?: sfn.CatchProps): unknown };
+
+/** How the runbook is started for one selected notebook (`$states.input`: `{ Account, Notebook }`). */
+export interface RunbookStarter {
+  /** The states run per notebook, in order; a failure of any is caught, for that notebook only. */
+  readonly states: readonly [StarterState, ...StarterState[]];
+  /** Grants the state machine's role what the starter needs (and acknowledges its wildcards). */
+  grant(role: iam.IRole): void;
 }
 
 export interface SecurityHubActionProps {
-  readonly settings: GuardSettings;
-  readonly remediation: KitBindings;
-  readonly automationRole: iam.IRole;
+  readonly filter: Omit<FindingFilter, 'partition' | 'region'>;
   readonly logRetentionDays: number;
+  readonly starter: (scope: Construct) => RunbookStarter;
   /** Several regions: the account's shared roles (securityHubRoleProps), to which this region adds its policies. */
   readonly sharedRoleNames?: SecurityHubRoleNames;
 }
@@ -60,9 +62,6 @@ export class SecurityHubAction extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityHubActionProps) {
     super(scope, id);
-    const target = props.settings.remediationTarget;
-    if (!target) throw new Error('The Security Hub action needs a remediation target');
-    const parameters = runbookTargetParameters(props.settings, props.remediation, literalTarget(target));
     this.actionTarget = new securityhub.CfnActionTarget(this, 'Action', {
       name: ACTION_NAME,
       id: ACTION_ID,
@@ -77,32 +76,21 @@ export class SecurityHubAction extends Construct {
         'rolls back and that region is deployed with securityHubAction=false (the Config "Remediate" button).',
     });
 
-    const runbook = props.remediation.runbookName;
-    const startRunbook = tasks.CallAwsService.jsonata(this, 'StartRunbook', {
-      service: 'ssm',
-      action: 'startAutomationExecution',
-      parameters: {
-        DocumentName: runbook,
-        Parameters: { NotebookInstanceName: ['{% $states.input %}'], ...parameters },
-      },
-      iamAction: 'ssm:StartAutomationExecution',
-      iamResources: [
-        `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:automation-definition/${runbook}:*`,
-        `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:document/${runbook}`,
-        `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:automation-execution/*`,
-      ],
-      outputs: {
-        Notebook: '{% $states.input %}',
-        AutomationExecutionId: '{% $states.result.AutomationExecutionId %}',
-      },
-    });
-    startRunbook.addCatch(new sfn.Pass(this, 'StartFailed', { queryLanguage: sfn.QueryLanguage.JSONATA }), {
-      outputs: { Notebook: '{% $states.input %}', Error: '{% $states.errorOutput %}' },
-    });
+    const starter = props.starter(this);
+    const startFailed = new sfn.Pass(this, 'StartFailed', { queryLanguage: sfn.QueryLanguage.JSONATA });
+    for (const state of starter.states) {
+      state.addCatch(startFailed, {
+        outputs: { Notebook: '{% $states.input.Notebook %}', Error: '{% $states.errorOutput %}' },
+      });
+    }
+    const [first, ...rest] = starter.states;
+    const start = rest.reduce<sfn.Chain>((chain, state) => chain.next(state), sfn.Chain.start(first));
     const forEachNotebook = sfn.Map.jsonata(this, 'ForEachNotebook', {
-      items: sfn.ProvideItems.jsonata(selectedNotebooksExpression(Aws.ACCOUNT_ID, Aws.REGION)),
+      items: sfn.ProvideItems.jsonata(
+        selectedNotebooksExpression({ ...props.filter, partition: Aws.PARTITION, region: Aws.REGION }),
+      ),
       maxConcurrency: MAX_CONCURRENT_STARTS,
-    }).itemProcessor(startRunbook);
+    }).itemProcessor(start);
 
     const shared = props.sharedRoleNames;
     this.stateMachine = new sfn.StateMachine(this, 'StartRunbooks', {
@@ -113,17 +101,10 @@ export class SecurityHubAction extends Construct {
       logs: {
         destination: new logs.LogGroup(this, 'Logs', { retention: props.logRetentionDays }),
         level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
+        includeExecutionData: false,
       },
     });
-    // Starting an automation that runs as the automation role means passing that role to SSM.
-    this.stateMachine.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['iam:PassRole'],
-        resources: [props.automationRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
-      }),
-    );
+    starter.grant(this.stateMachine.role);
 
     this.rule = new events.Rule(this, 'OnAction', {
       description: `Security Hub custom action "${ACTION_NAME}": start the notebook recreation runbook`,
@@ -139,26 +120,11 @@ export class SecurityHubAction extends Construct {
         }),
       ],
     });
-    acknowledgeWildcards(this.stateMachine, nagValue(this, runbook));
+    Validations.of(this.stateMachine.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Step Functions log delivery (logs:*LogDelivery*, DescribeLogGroups …) and X-Ray tracing (xray:PutTraceSegments …) ' +
+        'have no resource-level permissions; CDK adds them for logging and tracing.',
+    });
   }
-}
-
-function acknowledgeWildcards(stateMachine: sfn.StateMachine, runbook: string): void {
-  const role = stateMachine.role;
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason:
-      'Step Functions log delivery (logs:*LogDelivery*, DescribeLogGroups …) and X-Ray tracing (xray:PutTraceSegments …) ' +
-      'have no resource-level permissions; CDK adds them for logging and tracing.',
-  });
-  const ssm = 'arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>';
-  Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::${ssm}:automation-definition/${runbook}:*]`,
-    reason: 'Any version of this one runbook (the default version is the one Config also runs).',
-  });
-  Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::${ssm}:automation-execution/*]`,
-    reason:
-      'StartAutomationExecution also authorizes on the execution it creates, whose id does not exist beforehand.',
-  });
 }

@@ -63,7 +63,6 @@ describe('delegated-admin account', () => {
       'AWS::Config::ConformancePack',
       'AWS::SSM::Document',
       'AWS::S3::Bucket',
-      'AWS::SecurityHub::ActionTarget',
     ]) {
       expect(resourcesOfType(members.json, type)).toEqual([]);
     }
@@ -96,7 +95,7 @@ describe('delegated-admin account', () => {
     expect(fn.FunctionName).toBe('sagemaker-notebook-vpc-guard');
   });
 
-  it('hands the member template the Lambda name, the Lambda role and this account', () => {
+  it('hands the member template the Lambda name, the Lambda role, this account and the Security Hub action’s role', () => {
     const parameters = Object.fromEntries(
       (stackSet.Parameters as { ParameterKey: string; ParameterValue: unknown }[]).map((p) => [
         p.ParameterKey,
@@ -107,6 +106,9 @@ describe('delegated-admin account', () => {
       [MEMBER_PARAMETERS.ruleFunctionName]: 'sagemaker-notebook-vpc-guard',
       [MEMBER_PARAMETERS.ruleFunctionRoleArn]: { 'Fn::GetAtt': [functionRoleId, 'Arn'] },
       [MEMBER_PARAMETERS.adminAccountId]: { Ref: 'AWS::AccountId' },
+      [MEMBER_PARAMETERS.securityHubActionRoleArn]: {
+        'Fn::GetAtt': [expect.stringMatching(/SecurityHubStartRunbooksRole/), 'Arn'],
+      },
     });
     expect(Object.keys(member.Parameters ?? {}).sort()).toEqual(Object.values(MEMBER_PARAMETERS).sort());
   });

@@ -144,12 +144,13 @@ describe.each(CASES)('%s in %i regions', (mode, count) => {
     const names = resourcesOfType(accountTemplate, 'AWS::IAM::Role').map(([, role]) =>
       roleNameOf(role.RoleName),
     );
+    // Organization mode: no runbook here (members have theirs); the Security Hub action whenever there is a target.
+    const hubRoles = [`${RULE_NAME}-hub-start-runbooks`, `${RULE_NAME}-hub-events`];
     expect(names.sort()).toEqual(
       [
         `${RULE_NAME}-rule-function`,
-        ...(organizationMode
-          ? []
-          : [`${RULE_NAME}-runbook`, `${RULE_NAME}-hub-start-runbooks`, `${RULE_NAME}-hub-events`]),
+        ...(organizationMode ? [] : [`${RULE_NAME}-runbook`]),
+        ...(mode === 'organization pack' ? [] : hubRoles),
       ].sort(),
     );
   });
@@ -301,6 +302,32 @@ describe.each(CASES)('%s in %i regions', (mode, count) => {
         'Fn::FindInMap': ['RemediationTargets', { Ref: 'AWS::Region' }, 'SubnetId'],
       });
       expect(JSON.stringify(values.SageMakerNotebookVpcGuardParamLambdaFunctionArn)).toContain('AWS::Region');
+    });
+
+    it("gives the Security Hub action in every region one shared role, which members' starter roles trust", () => {
+      const [[, stackSet] = ['', {}]] = ofType('AWS::CloudFormation::StackSet');
+      const parameters = Object.fromEntries(
+        (stackSet.Parameters as { ParameterKey: string; ParameterValue: unknown }[]).map((p) => [
+          p.ParameterKey,
+          p.ParameterValue,
+        ]),
+      );
+      expect(JSON.stringify(parameters[MEMBER_PARAMETERS.securityHubActionRoleArn])).toContain(
+        `:role/${RULE_NAME}-hub-start-runbooks`,
+      );
+      for (const region of regions) {
+        expect(
+          resourcesOfType(template(regionalName(region)), 'AWS::SecurityHub::ActionTarget'),
+        ).toHaveLength(1);
+      }
+      // Each member stack instance stores its own region's target, from the same mapping its pack uses.
+      const member = JSON.parse(
+        readFileSync(stacks.organization?.memberTemplate.templateFile ?? '', 'utf8'),
+      ) as TemplateJson;
+      const [[, stored] = ['', {}]] = resourcesOfType(member, 'AWS::SSM::Parameter');
+      expect(JSON.stringify(stored.Value)).toContain(
+        '"Fn::FindInMap":["RemediationTargets",{"Ref":"AWS::Region"},"SubnetId"]',
+      );
     });
   }
 });
