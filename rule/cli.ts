@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { createOfflineAws } from '../offline/index';
 import { parseInventory } from '../offline/parse-inventory';
+import { toFinding } from './asff/finding';
 import { type AccountSession, createRuleClients } from './clients';
 import type { ResourceEvaluation } from './config/report';
 import { type SweepFailure, type SweepResult, sweep } from './config/sweep';
@@ -32,7 +33,8 @@ Evaluates SageMaker notebook instances for VPC placement with the same code as t
   --profile <name>         shared-config profile of the live scan
   --rule-name <name>       also mark notebooks this Config rule evaluated before that no longer exist (live)
   --parameters <json>      rule parameters, as Config's InputParameters, e.g. '{"SubnetIds":"subnet-0123456789abcdef0"}'
-  --output table|json      output format (default: table)
+  --output table|json|asff output format (default: table); asff: the Security Hub findings the rule would
+                           import for these results (SECURITY_HUB_FINDINGS=import), as BatchImportFindings gets them
   --help                   this text
 
 Exit status: 0 when every notebook was evaluated, 1 when any could not be (or on a usage error).`;
@@ -44,7 +46,7 @@ interface CliOptions {
   readonly profile?: string;
   readonly ruleName?: string;
   readonly parameters?: string;
-  readonly output: 'table' | 'json';
+  readonly output: 'table' | 'json' | 'asff';
 }
 
 export class UsageError extends Error {
@@ -67,8 +69,8 @@ export function parseCliArguments(args: readonly string[]): CliOptions | 'help' 
     strict: true,
   });
   if (values.help) return 'help';
-  if (values.output !== 'table' && values.output !== 'json') {
-    throw new UsageError(`--output must be table or json, got ${values.output}`);
+  if (values.output !== 'table' && values.output !== 'json' && values.output !== 'asff') {
+    throw new UsageError(`--output must be table, json or asff, got ${values.output}`);
   }
   const live = values.live || values.region !== undefined || values.profile !== undefined;
   if (live && values.inventory)
@@ -88,7 +90,11 @@ export interface Scan {
   readonly title: string;
   readonly parameters: RuleParameters;
   readonly result: SweepResult;
+  /** Where the results belong, for their Security Hub findings (a live scan learns the account from ARNs). */
+  readonly scope: { readonly region: string; readonly accountId?: string; readonly configRuleName: string };
 }
+
+const DEFAULT_RULE_NAME = 'sagemaker-notebook-vpc-guard';
 
 /** Runs the sweep against the offline example (or inventory file) or, with `live`, a real account. */
 export async function scan(options: CliOptions, warn: (line: string) => void): Promise<Scan> {
@@ -113,10 +119,16 @@ export async function scan(options: CliOptions, warn: (line: string) => void): P
       ...(options.ruleName && { configRuleName: options.ruleName }),
     });
     const region = await clients.sagemaker.config.region();
+    const accountId = result.evaluations.find((e) => e.notebook?.arn)?.notebook?.arn?.split(':')[4];
     return {
       title: `Live scan (read-only) of region ${region}${options.profile ? `, profile ${options.profile}` : ''}`,
       parameters,
       result,
+      scope: {
+        region,
+        ...(accountId && { accountId }),
+        configRuleName: options.ruleName ?? DEFAULT_RULE_NAME,
+      },
     };
   }
   const inventory = options.inventory
@@ -139,7 +151,16 @@ export async function scan(options: CliOptions, warn: (line: string) => void): P
     ...(inventory.configRuleName && { configRuleName: inventory.configRuleName }),
   });
   const source = options.inventory ?? 'bundled example account';
-  return { title: `Offline: ${source} ${inventory.accountId} (${inventory.region})`, parameters, result };
+  return {
+    title: `Offline: ${source} ${inventory.accountId} (${inventory.region})`,
+    parameters,
+    result,
+    scope: {
+      region: inventory.region,
+      accountId: inventory.accountId,
+      configRuleName: inventory.configRuleName ?? DEFAULT_RULE_NAME,
+    },
+  };
 }
 
 export function formatTable({ title, parameters, result }: Scan): string {
@@ -175,6 +196,30 @@ export function formatJson({ title, parameters, result }: Scan): string {
     null,
     2,
   );
+}
+
+/** The findings the rule would import for these results: what `SECURITY_HUB_FINDINGS=import` sends. */
+export function formatAsff({ result, scope }: Scan): string {
+  const { region, accountId, configRuleName } = scope;
+  const findings = accountId
+    ? result.evaluations.flatMap(
+        (evaluation) =>
+          toFinding(evaluation, {
+            partition: partitionOf(region),
+            region,
+            accountId,
+            configRuleName,
+            deliveredAt: new Date(),
+          }) ?? [],
+      )
+    : [];
+  return JSON.stringify(findings, null, 2);
+}
+
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
 }
 
 function sortedRows(evaluations: readonly ResourceEvaluation[]) {
@@ -235,7 +280,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const result = await scan(options, (line) => console.error(`warning: ${line}`));
-  console.log(options.output === 'json' ? formatJson(result) : formatTable(result));
+  const format = { table: formatTable, json: formatJson, asff: formatAsff }[options.output];
+  console.log(format(result));
   return result.result.failures.length + result.result.notStarted.length > 0 ? 1 : 0;
 }
 

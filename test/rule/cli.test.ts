@@ -1,7 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import {
+  type AwsSecurityFinding,
+  BatchImportFindingsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
-import { formatJson, formatTable, parseCliArguments, scan, UsageError } from '../../rule/cli';
+import { createOfflineAws } from '../../offline/index';
+import { formatAsff, formatJson, formatTable, parseCliArguments, scan, UsageError } from '../../rule/cli';
 import { loadExampleAccount } from '../../rule/examples/index';
 
 const offline = { live: false, output: 'table' } as const;
@@ -67,6 +73,25 @@ describe('npm start on the bundled example account', () => {
     expect(json.evaluations).toHaveLength(scanned.result.evaluations.length);
     expect(json.summary.errors).toBe(0);
   });
+
+  it('--output asff shows the findings the rule would import: one per result, accepted by Security Hub', async () => {
+    const scanned = await scan({ ...offline, output: 'asff' }, () => {});
+    const findings = JSON.parse(formatAsff(scanned)) as AwsSecurityFinding[];
+    expect(findings).toHaveLength(scanned.result.evaluations.length);
+    const quick = findings.find((f) => f.Resources?.[0]?.Id?.endsWith('/quick-prototype'));
+    expect(quick).toMatchObject({
+      ProductArn: 'arn:aws:securityhub:ap-northeast-1:111122223333:product/111122223333/default',
+      GeneratorId: 'sagemaker-notebook-vpc-guard',
+      Compliance: { Status: 'FAILED' },
+      Severity: { Label: 'HIGH' },
+    });
+    // The offline Security Hub (checked like the real one) takes every one of them.
+    const hub = createOfflineAws(loadExampleAccount());
+    const client = new SecurityHubClient(hub.clientConfig);
+    const answer = await client.send(new BatchImportFindingsCommand({ Findings: findings }));
+    expect(answer.FailedFindings).toEqual([]);
+    expect(hub.state.securityHub.findings()).toHaveLength(findings.length);
+  });
 });
 
 describe('parseCliArguments', () => {
@@ -80,10 +105,12 @@ describe('parseCliArguments', () => {
       live: true,
       output: 'json',
     });
+    expect(parseCliArguments(['--output', 'asff'])).toEqual({ live: false, output: 'asff' });
   });
 
   it.each([
     [['--output', 'xml'], UsageError],
+    [['--output', 'ASFF'], UsageError],
     [['--live', '--inventory', 'x.json'], UsageError],
     [['--nope'], TypeError],
   ])('rejects %j', (args, type) => {
