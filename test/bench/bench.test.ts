@@ -20,6 +20,7 @@ import {
   cpuBoundFloorMs,
   FULL_SWEEP_PLAN,
   figuresFor,
+  findingsImportFigures,
   measureSweepScale,
   type SweepPlan,
   speedUpOverSequential,
@@ -131,7 +132,11 @@ describe('sweep scale', () => {
     expect([...cases.keys()]).toEqual([100, 1_000, 10_000]);
     expect(cases.get(100)).toHaveLength(2);
     expect(cases.get(1_000)).toHaveLength(5);
-    expect(cases.get(10_000)).toEqual([{ notebooks: 10_000 }, { notebooks: 10_000, lambdaMemoryMb: 128 }]);
+    expect(cases.get(10_000)).toEqual([
+      { notebooks: 10_000 },
+      { notebooks: 10_000, lambdaMemoryMb: 128 },
+      { notebooks: 10_000, lambdaMemoryMb: 128, importFindings: true },
+    ]);
   });
 
   it('counts calls, memory and wall time of tiny sweeps and derives speed-ups and growth', async () => {
@@ -142,9 +147,10 @@ describe('sweep scale', () => {
       sequentialSizes: [10],
       concurrency: { notebooks: 10, levels: [1, 4] },
       lambdaMemory: { notebooks: 30, memoryMb: 128 },
+      importFindings: true,
     };
     const result = await measureSweepScale(plan);
-    expect(result.figures).toHaveLength(5);
+    expect(result.figures).toHaveLength(6);
     for (const figures of result.figures) {
       const [sample] = figures.samples;
       expect(sample?.callsByOperation.DescribeNotebookInstance).toBe(figures.sweepCase.notebooks);
@@ -159,8 +165,20 @@ describe('sweep scale', () => {
     const [first, second] = callGrowth(result);
     expect(first?.marginalCallsPerNotebook).toBeUndefined();
     expect(second?.marginalCallsPerNotebook).toBeGreaterThan(0);
-    expect(sweepTargets(result)).toHaveLength(3);
+    const findings = findingsImportFigures(result);
+    // 30 notebooks and 1 vanished: one PutEvaluations and one BatchImportFindings, nothing else extra.
+    expect(findings).toMatchObject({ batchImportFindings: 1, putEvaluations: 1, extraCalls: 1 });
+    expect(findings?.off.samples[0]?.callsByOperation.BatchImportFindings).toBeUndefined();
+    expect(sweepTargets(result)).toHaveLength(5);
+    expect(
+      sweepTargets(result)
+        .slice(3)
+        .every((target) => target.met),
+    ).toBe(true);
     expect(reportSweepScale(result)).toContain('Effect of SWEEP_CONCURRENCY at 10 notebooks');
+    expect(reportSweepScale(result)).toContain(
+      'Security Hub findings (SECURITY_HUB_FINDINGS) at 30 notebooks',
+    );
     expect(cpuBoundFloorMs(128, 128)).toBe(1769);
     expect(cpuBoundFloorMs(100, 4096)).toBe(100);
   });

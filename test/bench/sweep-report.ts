@@ -6,6 +6,7 @@ import {
   callGrowth,
   cpuBoundFloorMs,
   figuresFor,
+  findingsImportFigures,
   LAMBDA_MB_PER_VCPU,
   type SweepFigures,
   type SweepResult,
@@ -78,6 +79,23 @@ export function reportSweepScale(result: SweepResult): string {
       )
     : [];
 
+  const findings = findingsImportFigures(result);
+  const findingsRows = findings
+    ? (
+        [
+          ['off', findings.off, 0],
+          ['import', findings.imported, findings.batchImportFindings],
+        ] as const
+      ).map(([setting, figures, imports]) => [
+        setting,
+        memory(figures),
+        heap(figures),
+        spread(figures.durationMs),
+        String(figures.calls.median),
+        String(imports),
+      ])
+    : [];
+
   return [
     heading(`Periodic sweep scale: synthetic accounts, ${plan.latencyMs} ms added to every call`),
     `${plan.rounds} runs per case, cases of one size interleaved; wall time = the handler's duration in the child`,
@@ -135,6 +153,17 @@ export function reportSweepScale(result: SweepResult): string {
             lambdaRows,
           ),
           `(Lambda gives ${lambda.memoryMb} MB ${(lambda.memoryMb / LAMBDA_MB_PER_VCPU).toFixed(3)} of a vCPU: the child's CPU time ÷ that is the least wall time there.)`,
+        ]
+      : []),
+    ...(lambda && findings
+      ? [
+          '',
+          `Security Hub findings (SECURITY_HUB_FINDINGS) at ${lambda.notebooks} notebooks with the ${lambda.memoryMb} MB heap flags:`,
+          table(
+            ['findings', 'peak RSS', 'peak heap', 'wall time', 'calls', 'BatchImportFindings'],
+            findingsRows,
+          ),
+          `(${findings.extraCalls} extra calls with import on; ${findings.putEvaluations} PutEvaluations calls for the same results.)`,
         ]
       : []),
   ].join('\n');

@@ -16,6 +16,8 @@ export interface SweepCase {
   readonly concurrency?: number;
   /** Run the child with the V8 heap limits Lambda's Node bootstrap derives from this memory size (MB). */
   readonly lambdaMemoryMb?: number;
+  /** SECURITY_HUB_FINDINGS=import: every result also imported into Security Hub. */
+  readonly importFindings?: boolean;
 }
 
 export interface SweepSample {
@@ -62,6 +64,7 @@ export async function runSweep(
           POWERTOOLS_LOG_LEVEL: 'INFO',
           ...probe.env,
           ...(sweepCase.concurrency !== undefined && { SWEEP_CONCURRENCY: String(sweepCase.concurrency) }),
+          ...(sweepCase.importFindings && { SECURITY_HUB_FINDINGS: 'import' }),
         },
       },
     );

@@ -23,6 +23,8 @@ export interface SweepPlan {
   readonly concurrency: { readonly notebooks: number; readonly levels: readonly number[] };
   /** One size also run with the heap limits Lambda sets for this memory size. */
   readonly lambdaMemory?: { readonly notebooks: number; readonly memoryMb: number };
+  /** That size and memory also run with SECURITY_HUB_FINDINGS=import (needs lambdaMemory). */
+  readonly importFindings?: boolean;
 }
 
 export const FULL_SWEEP_PLAN: SweepPlan = {
@@ -32,6 +34,7 @@ export const FULL_SWEEP_PLAN: SweepPlan = {
   sequentialSizes: [100, 1_000],
   concurrency: { notebooks: 1_000, levels: [1, 4, 16, 32, 64] },
   lambdaMemory: { notebooks: 10_000, memoryMb: 128 },
+  importFindings: true,
 };
 
 export interface SweepFigures {
@@ -62,7 +65,17 @@ export function casesBySize(plan: SweepPlan): Map<number, SweepCase[]> {
   for (const level of plan.concurrency.levels) add(withConcurrency(plan.concurrency.notebooks, level));
   if (plan.lambdaMemory)
     add({ notebooks: plan.lambdaMemory.notebooks, lambdaMemoryMb: plan.lambdaMemory.memoryMb });
+  const imported = findingsCase(plan);
+  if (imported) add(imported);
   return bySize;
+}
+
+/** The Lambda-memory case with findings imported, when the plan has one. */
+export function findingsCase(plan: SweepPlan): SweepCase | undefined {
+  const lambda = plan.lambdaMemory;
+  return plan.importFindings && lambda
+    ? { notebooks: lambda.notebooks, lambdaMemoryMb: lambda.memoryMb, importFindings: true }
+    : undefined;
 }
 
 /** The case for one concurrency level: the default level is the case with SWEEP_CONCURRENCY unset. */
@@ -74,7 +87,8 @@ function sameCase(a: SweepCase, b: SweepCase): boolean {
   return (
     a.notebooks === b.notebooks &&
     concurrencyOf(a) === concurrencyOf(b) &&
-    a.lambdaMemoryMb === b.lambdaMemoryMb
+    a.lambdaMemoryMb === b.lambdaMemoryMb &&
+    Boolean(a.importFindings) === Boolean(b.importFindings)
   );
 }
 
@@ -112,6 +126,7 @@ export function describeCase(sweepCase: SweepCase): string {
     `${sweepCase.notebooks} notebooks`,
     concurrency === 1 ? 'sequential' : `concurrency ${concurrency}`,
     ...(sweepCase.lambdaMemoryMb ? [`Lambda ${sweepCase.lambdaMemoryMb} MB heap limits`] : []),
+    ...(sweepCase.importFindings ? ['findings imported'] : []),
   ].join(', ');
 }
 
@@ -163,4 +178,32 @@ export function callGrowth(result: SweepResult): CallGrowth[] {
         }),
     };
   });
+}
+
+export interface FindingsImportFigures {
+  readonly imported: SweepFigures;
+  /** The same case with findings off. */
+  readonly off: SweepFigures;
+  /** Medians per run. */
+  readonly batchImportFindings: number;
+  readonly putEvaluations: number;
+  /** Calls with findings imported minus calls without. */
+  readonly extraCalls: number;
+}
+
+/** The cost of SECURITY_HUB_FINDINGS=import at the Lambda-memory size, when the plan measured it. */
+export function findingsImportFigures(result: SweepResult): FindingsImportFigures | undefined {
+  const imported = findingsCase(result.plan);
+  if (!imported) return undefined;
+  const withImport = figuresFor(result, imported);
+  const off = figuresFor(result, { ...imported, importFindings: false });
+  const median = (figures: SweepFigures, operation: string) =>
+    summarize(figures.samples.map((sample) => sample.callsByOperation[operation] ?? 0)).median;
+  return {
+    imported: withImport,
+    off,
+    batchImportFindings: median(withImport, 'BatchImportFindings'),
+    putEvaluations: median(withImport, 'PutEvaluations'),
+    extraCalls: withImport.calls.median - off.calls.median,
+  };
 }

@@ -3,7 +3,13 @@
 import type { ChangeEventFigures } from './change-events';
 import { type ColdStartResult, coldStartRatios } from './cold-start';
 import { mib, table, times } from './format';
-import { callGrowth, figuresFor, type SweepResult, speedUpOverSequential } from './sweep-scale';
+import {
+  callGrowth,
+  figuresFor,
+  findingsImportFigures,
+  type SweepResult,
+  speedUpOverSequential,
+} from './sweep-scale';
 
 export interface TargetCheck {
   readonly target: string;
@@ -66,6 +72,23 @@ export function sweepTargets(result: SweepResult): TargetCheck[] {
     row.marginalCallsPerNotebook === undefined ? [] : [row.marginalCallsPerNotebook],
   );
   const spreadOfMarginal = marginal.length > 0 ? Math.max(...marginal) / Math.min(...marginal) - 1 : 0;
+  const findings = findingsImportFigures(result);
+  const findingsTargets: TargetCheck[] = findings
+    ? [
+        {
+          target: `sweep with findings imported: peak memory at ${findings.imported.sweepCase.notebooks} within a 128 MB Lambda`,
+          measured: `peak RSS ${mib(findings.imported.peakRssBytes.max)} with Lambda's heap limits (${mib(findings.off.peakRssBytes.max)} with findings off); highest run`,
+          met: findings.imported.peakRssBytes.max <= LAMBDA_MEMORY_BYTES,
+        },
+        {
+          target: 'sweep with findings imported: ⌈N/100⌉ extra calls (as many as PutEvaluations)',
+          measured: `${findings.extraCalls} extra calls, ${findings.batchImportFindings} BatchImportFindings, ${findings.putEvaluations} PutEvaluations`,
+          met:
+            findings.extraCalls === findings.batchImportFindings &&
+            findings.batchImportFindings === findings.putEvaluations,
+        },
+      ]
+    : [];
   return [
     {
       target: `sweep: >= ${MIN_SWEEP_SPEED_UP}x faster than sequential at ${comparedAt} notebooks`,
@@ -85,6 +108,7 @@ export function sweepTargets(result: SweepResult): TargetCheck[] {
       measured: `marginal calls/notebook ${marginal.map((value) => value.toFixed(3)).join(', ')}`,
       met: spreadOfMarginal <= LINEAR_TOLERANCE,
     },
+    ...findingsTargets,
   ];
 }
 
