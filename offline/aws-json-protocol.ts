@@ -5,10 +5,11 @@
 import type { Call } from './call.js';
 import { CONFIG_EVALUATION_OPERATIONS } from './config-evaluations-api.js';
 import { CONFIG_INVENTORY_OPERATIONS } from './config-inventory-api.js';
+import { jsonResponse, parseJsonBody } from './json-wire.js';
 import type { JsonOperation } from './operation.js';
 import { SAGEMAKER_OPERATIONS } from './sagemaker-api.js';
 import { ServiceError } from './service-error.js';
-import { isJsonObject, type JsonObject, type WireRequest, type WireResponse } from './wire.js';
+import type { WireRequest } from './wire.js';
 
 interface JsonService {
   readonly name: string;
@@ -32,7 +33,7 @@ export function awsJsonCall(request: WireRequest, requestId: string): Call {
   const operationName = target.slice(dot + 1);
   const service = SERVICES_BY_TARGET_PREFIX[prefix];
   const operation = service?.operations[operationName];
-  const parsed = parseBody(request.body);
+  const parsed = parseJsonBody(request.body);
   return {
     service: service?.name ?? prefix,
     operation: operationName,
@@ -46,41 +47,16 @@ export function awsJsonCall(request: WireRequest, requestId: string): Call {
         );
       }
       if (parsed instanceof ServiceError) throw parsed;
-      return respond(200, requestId, operation(parsed, state), {});
+      return jsonResponse(200, requestId, CONTENT_TYPE, operation(parsed, state));
     },
     fail(error) {
-      return respond(
+      return jsonResponse(
         error.statusCode,
         requestId,
+        CONTENT_TYPE,
         { __type: error.code, message: error.message },
-        {
-          'x-amzn-errortype': error.code,
-        },
+        { 'x-amzn-errortype': error.code },
       );
     },
-  };
-}
-
-function parseBody(body: string): JsonObject | ServiceError {
-  if (body.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(body);
-    if (isJsonObject(value)) return value;
-  } catch {
-    // fall through: the service answers malformed JSON and non-objects alike
-  }
-  return new ServiceError('SerializationException', 'The request body is not a JSON object.');
-}
-
-function respond(
-  statusCode: number,
-  requestId: string,
-  document: JsonObject,
-  extraHeaders: Readonly<Record<string, string>>,
-): WireResponse {
-  return {
-    statusCode,
-    headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId, ...extraHeaders },
-    body: JSON.stringify(document),
   };
 }

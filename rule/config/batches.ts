@@ -36,6 +36,24 @@ export async function deliverBatch<T>(
   return { undelivered: [...pending] };
 }
 
+/**
+ * The loud failure's words: `<service> did not accept 7 <things> (a, b, c, d, e, …): <error names>`, or
+ * `…: still in <failed list> after retries` when the service kept refusing them without an error.
+ */
+export function undeliveredMessage(
+  service: string,
+  things: string,
+  names: readonly string[],
+  causes: readonly unknown[],
+  failedList: string,
+): string {
+  const reasons = [...new Set(causes.map((cause) => (cause instanceof Error ? cause.name : String(cause))))];
+  return (
+    `${service} did not accept ${names.length} ${things} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})` +
+    (reasons.length > 0 ? `: ${reasons.join(', ')}` : `: still in ${failedList} after retries`)
+  );
+}
+
 /** Consecutive slices of at most `size`, pulled lazily (an iterable of findings is built as it is sent). */
 export function* batchesOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
   let batch: T[] = [];

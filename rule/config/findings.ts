@@ -15,7 +15,7 @@ import {
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { type FindingContext, toFinding } from '../asff/finding';
-import { batchesOf, deliverBatch, type Sleep } from './batches';
+import { batchesOf, deliverBatch, type Sleep, undeliveredMessage } from './batches';
 import type { ResourceEvaluation } from './report';
 
 export const MAX_FINDINGS_PER_CALL = 100;
@@ -37,15 +37,10 @@ export class FindingImportError extends Error {
     readonly causes: readonly unknown[],
     failures: ReadonlyMap<string, string>,
   ) {
-    const named = unimported.slice(0, 5).map((id) => (failures.has(id) ? `${id} (${failures.get(id)})` : id));
-    const reasons = [
-      ...new Set(causes.map((cause) => (cause instanceof Error ? cause.name : String(cause)))),
-    ];
-    super(
-      `Security Hub did not accept ${unimported.length} finding(s): ${named.join(', ')}${unimported.length > 5 ? ', …' : ''}` +
-        (reasons.length > 0 ? `; ${reasons.join(', ')}` : '; still in FailedFindings after retries'),
-      { cause: causes[0] },
-    );
+    const named = unimported.map((id) => (failures.has(id) ? `${id} (${failures.get(id)})` : id));
+    super(undeliveredMessage('Security Hub', 'finding(s)', named, causes, 'FailedFindings'), {
+      cause: causes[0],
+    });
   }
 }
 

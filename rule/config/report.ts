@@ -11,7 +11,7 @@ import {
 import type { ComplianceType, Verdict } from '../evaluate';
 import type { NotebookIdentity } from '../notebook';
 import { truncate } from '../text';
-import { batchesOf, deliverBatch, type Sleep } from './batches';
+import { batchesOf, deliverBatch, type Sleep, undeliveredMessage } from './batches';
 
 export const MAX_EVALUATIONS_PER_CALL = 100;
 export const MAX_ANNOTATION_LENGTH = 256;
@@ -36,15 +36,10 @@ export class EvaluationDeliveryError extends Error {
     readonly undelivered: readonly ResourceEvaluation[],
     readonly causes: readonly unknown[],
   ) {
-    const ids = undelivered.slice(0, 5).map((evaluation) => evaluation.resourceId);
-    const reasons = [
-      ...new Set(causes.map((cause) => (cause instanceof Error ? cause.name : String(cause)))),
-    ];
-    super(
-      `Config did not accept ${undelivered.length} evaluation(s) (${ids.join(', ')}${undelivered.length > 5 ? ', …' : ''})` +
-        (reasons.length > 0 ? `: ${reasons.join(', ')}` : ': still in FailedEvaluations after retries'),
-      { cause: causes[0] },
-    );
+    const ids = undelivered.map((evaluation) => evaluation.resourceId);
+    super(undeliveredMessage('Config', 'evaluation(s)', ids, causes, 'FailedEvaluations'), {
+      cause: causes[0],
+    });
   }
 }
 

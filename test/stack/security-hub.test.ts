@@ -12,6 +12,7 @@ import { toFinding } from '../../rule/asff/finding';
 import { RUNBOOK_TARGET_PARAMETERS } from '../../stack/detection/config-resources';
 import { MEMBER_PARAMETERS } from '../../stack/organization/member-account';
 import { ACTION_ID, ACTION_NAME } from '../../stack/security-hub/action';
+import { serviceVpcEvaluation } from '../fixtures/evaluations';
 import {
   actionsOf,
   MODES,
@@ -152,20 +153,29 @@ function configFinding(resourceId: string, options: ConfigFindingOptions = {}) {
 
 /** A finding the rule imported itself. */
 function importedFinding(name: string, account = ADMIN, configRuleName = RULE) {
-  const finding = toFinding(
-    {
-      compliance: 'NON_COMPLIANT',
-      annotation: 'Runs in the SageMaker service VPC (no subnet)',
-      failedChecks: ['S2'],
-      resourceType: 'AWS::SageMaker::NotebookInstance',
-      resourceId: name,
-      orderingTimestamp: new Date('2026-11-28T00:00:00Z'),
-      notebook: { name },
-    },
-    { partition: 'aws', region: REGION, accountId: account, configRuleName, deliveredAt: new Date() },
-  );
+  const finding = toFinding(serviceVpcEvaluation(name), {
+    partition: 'aws',
+    region: REGION,
+    accountId: account,
+    configRuleName,
+    deliveredAt: new Date(),
+  });
   if (!finding) throw new Error('no finding');
   return finding;
+}
+
+/** The runbook's target parameters as a template holds them, its resources under `prefix` (the construct path). */
+function storedTarget(prefix: string) {
+  return {
+    SubnetId: [SUBNET],
+    SecurityGroupIds: SECURITY_GROUPS,
+    DirectInternetAccess: ['Disabled'],
+    BackupBucketName: [expect.stringMatching(new RegExp(`^<${prefix}RemediationBackupsBucket\\w+>$`))],
+    BackupPrefix: ['sagemaker-notebook-vpc-guard'],
+    AutomationAssumeRole: [
+      expect.stringMatching(new RegExp(`^<${prefix}RemediationRunbookAutomationRole\\w+\\.Arn>$`)),
+    ],
+  };
 }
 
 const item = (name: string, account = ADMIN) => ({ Account: account, Notebook: notebookArn(name, account) });
@@ -334,12 +344,7 @@ describe('state machine, single account', () => {
       DocumentName: `<${documentId}>`,
       Parameters: {
         NotebookInstanceName: ['{% $states.input.Notebook %}'],
-        SubnetId: [SUBNET],
-        SecurityGroupIds: SECURITY_GROUPS,
-        DirectInternetAccess: ['Disabled'],
-        BackupBucketName: [expect.stringMatching(/^<GuardRemediationBackupsBucket\w+>$/)],
-        BackupPrefix: ['sagemaker-notebook-vpc-guard'],
-        AutomationAssumeRole: [expect.stringMatching(/^<GuardRemediationRunbookAutomationRole\w+\.Arn>$/)],
+        ...storedTarget('Guard'),
       },
     });
   });
@@ -503,14 +508,7 @@ describe('organization mode: the member account’s half (StackSet template)', (
     expect(parameter.Name).toBe(`/${RULE}/security-hub-action/runbook-target`);
     const stored = JSON.parse(rendered(parameter.Value)) as { DocumentName: string; Parameters: object };
     expect(stored.DocumentName).toBe(`<${documentId}>`);
-    expect(stored.Parameters).toEqual({
-      SubnetId: [SUBNET],
-      SecurityGroupIds: SECURITY_GROUPS,
-      DirectInternetAccess: ['Disabled'],
-      BackupBucketName: [expect.stringMatching(/^<RemediationBackupsBucket\w+>$/)],
-      BackupPrefix: ['sagemaker-notebook-vpc-guard'],
-      AutomationAssumeRole: [expect.stringMatching(/^<RemediationRunbookAutomationRole\w+\.Arn>$/)],
-    });
+    expect(stored.Parameters).toEqual(storedTarget(''));
   });
 
   it('a starter role of a fixed name that trusts only the administrator’s state machine role', () => {

@@ -14,6 +14,7 @@ import {
   MAX_FINDINGS_PER_CALL,
 } from '../../../rule/config/findings';
 import type { ResourceEvaluation } from '../../../rule/config/report';
+import { serviceVpcEvaluation } from '../../fixtures/evaluations';
 import { arnOf, notebooksOnly } from '../../offline/clients';
 
 const RULE = 'sagemaker-notebook-vpc-guard';
@@ -23,15 +24,7 @@ const noSleep = async () => {};
 function evaluations(count: number): ResourceEvaluation[] {
   return Array.from({ length: count }, (_, index) => {
     const name = `nb-${String(index + 1).padStart(3, '0')}`;
-    return {
-      compliance: 'NON_COMPLIANT',
-      annotation: 'Runs in the SageMaker service VPC (no subnet)',
-      failedChecks: ['S2'],
-      resourceType: 'AWS::SageMaker::NotebookInstance',
-      resourceId: name,
-      orderingTimestamp: new Date('2026-11-28T00:00:00Z'),
-      notebook: { name, arn: arnOf(name) },
-    };
+    return serviceVpcEvaluation(name, { notebook: { name, arn: arnOf(name) } });
   });
 }
 
