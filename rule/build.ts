@@ -8,6 +8,9 @@
  *   of a file that has them: all ~3,400 EC2 shapes. Inlining those constant keys lets it drop the unused
  *   ones (the bundle goes from ~945 KB to ~400 KB; see BENCHMARKS.md). If a future SDK changes the pattern,
  *   nothing is inlined and the bundle is only bigger; the wire-level integration test checks the result.
+ * - Security Hub's ResourceDetails can describe ~100 kinds of resources, each a tree of schemas; the rule
+ *   sends a notebook's only. Keeping the others out of its member list lets esbuild drop ~100 KB that no call
+ *   of the rule serializes. Done only when the definition has the expected shape; otherwise left as it is.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -20,13 +23,17 @@ export const CLI_ENTRY = join(import.meta.dirname, 'cli.ts');
 export const CLI_BUNDLE = join(import.meta.dirname, '..', 'dist', 'cli', 'index.js');
 
 const SDK_SCHEMA_FILE = /@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
+const SECURITY_HUB_SCHEMA_FILE = /@aws-sdk[\\/]client-securityhub[\\/]/;
+/** The one ResourceDetails member the rule's findings carry (rule/asff/finding.ts). */
+const NOTEBOOK_DETAILS_SCHEMA = '() => AwsSageMakerNotebookInstanceDetails$';
 
 export const inlineConstantSchemaKeys: Plugin = {
   name: 'inline-constant-schema-keys',
   setup(builder) {
     builder.onLoad({ filter: SDK_SCHEMA_FILE }, async ({ path }) => {
-      const source = await readFile(path, 'utf8');
-      return { contents: inlineConstantKeys(source), loader: 'js' };
+      const source = inlineConstantKeys(await readFile(path, 'utf8'));
+      const contents = SECURITY_HUB_SCHEMA_FILE.test(path) ? keepOnlyNotebookResourceDetails(source) : source;
+      return { contents, loader: 'js' };
     });
   },
 };
@@ -40,6 +47,22 @@ export function inlineConstantKeys(source: string): string {
   return source.replace(/\[(_\w+)\]:/g, (key, name: string) => {
     const literal = constants.get(name);
     return literal ? `${literal}:` : key;
+  });
+}
+
+/**
+ * `ResourceDetails$ = [3, n0, _name, 0, [member names], [member schemas]]` → only the notebook's member.
+ * Unchanged when the definition or that member is not found, or the lists do not pair up.
+ */
+export function keepOnlyNotebookResourceDetails(source: string): string {
+  const definition =
+    /^(export (?:var|const) ResourceDetails\$ = \[3, n0, _\w+,\s*0,\s*)\[([^\]\n]*)\],\s*\[([^\n]*)\]\s*\];$/m;
+  return source.replace(definition, (whole, head: string, names: string, schemas: string) => {
+    const nameList = names.split(',').map((name) => name.trim());
+    const schemaList = schemas.split(',').map((schema) => schema.trim());
+    const index = schemaList.indexOf(NOTEBOOK_DETAILS_SCHEMA);
+    if (index === -1 || nameList.length !== schemaList.length) return whole;
+    return `${head}[${nameList[index]}],\n    [${NOTEBOOK_DETAILS_SCHEMA}]\n];`;
   });
 }
 

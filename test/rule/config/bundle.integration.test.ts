@@ -257,6 +257,19 @@ describe('dist/rule/index.js with SECURITY_HUB_FINDINGS=import', () => {
     expect(fake.state.securityHub.finding(`sagemaker-notebook-vpc-guard/${RULE}/${arn}`)).toMatchObject({
       Compliance: { Status: 'FAILED' },
       Severity: { Label: 'HIGH' },
+      // The notebook's details survive the bundle's pruned ResourceDetails schema (rule/build.ts).
+      Resources: [
+        {
+          Details: {
+            AwsSageMakerNotebookInstance: {
+              NotebookInstanceName: 'quick-prototype',
+              NotebookInstanceArn: arn,
+              SecurityGroups: ['sg-0123456789abcdef0', 'sg-0fedcba9876543210'],
+              DirectInternetAccess: 'Enabled',
+            },
+          },
+        },
+      ],
     });
   });
 
