@@ -34,9 +34,9 @@ export const SCHEMA_VERSION = '2018-10-08';
 export const FINDING_TYPES = ['Software and Configuration Checks/AWS Security Best Practices'];
 export const NOTEBOOK_RESOURCE_TYPE = 'AwsSageMakerNotebookInstance';
 export const FINDING_TITLE = 'SageMaker notebook instances should run in an approved customer VPC';
-/** The README section that explains the finding and how to fix it. */
+/** The README section that explains the finding and how to fix it, on the package's page (package.json homepage). */
 export const REMEDIATION_URL =
-  'https://github.com/sagemaker-notebook-vpc-guard/sagemaker-notebook-vpc-guard#security-hub-findings';
+  'https://www.npmjs.com/package/sagemaker-notebook-vpc-guard#security-hub-findings';
 export const REMEDIATION_TEXT =
   'Recreate the notebook instance in an approved private subnet with direct internet access disabled; its ' +
   'settings, tags and data are carried over. Select the finding and choose Actions > Recreate in VPC, or ' +

@@ -223,6 +223,15 @@ describe('toFinding', () => {
     );
     expect(anchors).toContain(new URL(REMEDIATION_URL).hash.slice(1));
   });
+
+  it("links to the package's own page (package.json homepage), where that README is shown", () => {
+    const manifest = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8'),
+    ) as { homepage: string; name: string };
+    const url = new URL(REMEDIATION_URL);
+    expect(`${url.origin}${url.pathname}`).toBe(manifest.homepage);
+    expect(manifest.homepage.endsWith(`/${manifest.name}`)).toBe(true);
+  });
 });
 
 describe('severityOf', () => {
