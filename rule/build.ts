@@ -1,6 +1,6 @@
 /**
- * Bundles the rule Lambda into one CommonJS file, dist/rule/index.js, with the AWS SDK inside — and the CLI the
- * same way into dist/cli/index.js (the package's `sagemaker-notebook-vpc-guard` command), with the offline
+ * Bundles the rule Lambda into one CommonJS file, dist/rule/index.js, with the AWS SDK inside — the CloudFormation
+ * hook Lambda the same way into dist/hook/index.js, and the CLI into dist/cli/index.js (the package's `sagemaker-notebook-vpc-guard` command), with the offline
  * example account inside, so neither needs anything installed at run time.
  * - `mainFields: ['module', 'main']` takes the SDK's ES modules, which tree-shake.
  * - The SDK's per-service schema files write some keys as computed properties (`{ [_xN]: ... }` with
@@ -19,6 +19,8 @@ import { type BuildOptions, build, type Plugin } from 'esbuild';
 
 export const RULE_ENTRY = join(import.meta.dirname, 'config', 'handler.ts');
 export const RULE_BUNDLE = join(import.meta.dirname, '..', 'dist', 'rule', 'index.js');
+export const HOOK_ENTRY = join(import.meta.dirname, 'hook', 'handler.ts');
+export const HOOK_BUNDLE = join(import.meta.dirname, '..', 'dist', 'hook', 'index.js');
 export const CLI_ENTRY = join(import.meta.dirname, 'cli.ts');
 export const CLI_BUNDLE = join(import.meta.dirname, '..', 'dist', 'cli', 'index.js');
 
@@ -97,6 +99,11 @@ export async function buildRule(outfile = RULE_BUNDLE, overrides: BuildOptions =
   writeFileSync(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
 }
 
+/** The hook Lambda: the rule's build with the hook's entry. */
+export async function buildHook(outfile = HOOK_BUNDLE): Promise<void> {
+  await buildRule(outfile, { entryPoints: [HOOK_ENTRY] });
+}
+
 export async function buildCli(outfile = CLI_BUNDLE): Promise<void> {
   await buildRule(outfile, CLI_BUILD_OPTIONS);
   chmodSync(outfile, 0o755);
@@ -104,6 +111,7 @@ export async function buildCli(outfile = CLI_BUNDLE): Promise<void> {
 
 if (process.argv[1] === import.meta.filename) {
   await buildRule();
+  await buildHook();
   await buildCli();
-  console.log(`wrote ${RULE_BUNDLE} and ${CLI_BUNDLE}`);
+  console.log(`wrote ${RULE_BUNDLE}, ${HOOK_BUNDLE} and ${CLI_BUNDLE}`);
 }

@@ -71,6 +71,26 @@ export function createRuleClients(settings: ClientSettings = {}): RuleClients {
   };
 }
 
+export class InvalidContextError extends Error {
+  override readonly name = 'InvalidContextError';
+}
+
+export interface OwnAccount {
+  readonly accountId: string;
+  readonly partition: string;
+}
+
+/** The Lambda's own account and partition, from its ARN (the invocation context): no API call needed. */
+export function ownAccount(invokedFunctionArn: string | undefined): OwnAccount {
+  const match = /^arn:(aws[a-z-]*):lambda:[a-z0-9-]+:(\d{12}):function:/.exec(invokedFunctionArn ?? '');
+  if (!match?.[1] || !match[2]) {
+    throw new InvalidContextError(
+      `context.invokedFunctionArn is not a Lambda function ARN: ${invokedFunctionArn}`,
+    );
+  }
+  return { partition: match[1], accountId: match[2] };
+}
+
 export class AccountMismatchError extends Error {
   override readonly name = 'AccountMismatchError';
 }
@@ -89,7 +109,7 @@ export class AccountSessions {
 
   constructor(private readonly settings: SessionSettings = {}) {}
 
-  forAccount(accountId: string, own: { accountId: string; partition: string }): AccountSession {
+  forAccount(accountId: string, own: OwnAccount): AccountSession {
     const existing = this.sessions.get(accountId);
     if (existing) return existing;
     const session = this.createSession(accountId, own);
@@ -97,7 +117,7 @@ export class AccountSessions {
     return session;
   }
 
-  private createSession(accountId: string, own: { accountId: string; partition: string }): AccountSession {
+  private createSession(accountId: string, own: OwnAccount): AccountSession {
     let credentials = this.settings.credentials;
     if (accountId !== own.accountId) {
       const roleName = this.settings.memberAccountRoleName;

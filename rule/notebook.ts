@@ -68,6 +68,19 @@ export function notebookFromConfigurationItem(
   };
 }
 
+/**
+ * From the properties of an AWS::SageMaker::NotebookInstance in CloudFormation (a hook's proposed
+ * properties, or a template's once intrinsics are resolved): the configuration item's keys, plus `Tags` as a
+ * list of {Key, Value}. Without NotebookInstanceName CloudFormation generates a name: the logical id stands in.
+ */
+export function notebookFromCloudFormation(properties: unknown, logicalId: string): Notebook {
+  const tags =
+    properties !== null && typeof properties === 'object' && 'Tags' in properties
+      ? properties.Tags
+      : undefined;
+  return notebookFromConfigurationItem(properties, logicalId, cloudFormationTags(tags, logicalId));
+}
+
 /** From DescribeNotebookInstance (API keys) and ListTags. */
 export function notebookFromDescription(
   description: DescribeNotebookInstanceOutput,
@@ -98,6 +111,25 @@ export function tagMap(tags: readonly Tag[]): Record<string, string> {
   return Object.fromEntries(
     tags.flatMap((tag) => (tag.Key === undefined ? [] : [[tag.Key, tag.Value ?? '']])),
   );
+}
+
+function cloudFormationTags(tags: unknown, logicalId: string): Record<string, string> {
+  if (tags === undefined || tags === null) return {};
+  const entries = Array.isArray(tags) ? tags : [];
+  const valid = entries.every(
+    (tag: unknown) =>
+      tag !== null &&
+      typeof tag === 'object' &&
+      'Key' in tag &&
+      typeof tag.Key === 'string' &&
+      (!('Value' in tag) || typeof tag.Value === 'string'),
+  );
+  if (!Array.isArray(tags) || !valid) {
+    throw new MalformedNotebookError(
+      `Tags of notebook ${describeValue(logicalId)} must be a list of {Key, Value}`,
+    );
+  }
+  return tagMap(tags as Tag[]);
 }
 
 function subnet(subnetId: string | undefined): { subnetId?: string } {

@@ -5,7 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { AccountSessions } from '../clients';
+import { AccountSessions, InvalidContextError, ownAccount } from '../clients';
 import { parseRuleParameters } from '../parameters';
 import { type ChangeEvent, evaluateChange } from './change';
 import { deliver } from './deliver';
@@ -26,9 +26,7 @@ export type RuleHandler = (
   context: Pick<Context, 'invokedFunctionArn' | 'getRemainingTimeInMillis'>,
 ) => Promise<void>;
 
-export class InvalidContextError extends Error {
-  override readonly name = 'InvalidContextError';
-}
+export { InvalidContextError } from '../clients';
 
 export function createHandler(dependencies: HandlerDependencies): RuleHandler {
   const { logger } = dependencies;
@@ -39,7 +37,7 @@ export function createHandler(dependencies: HandlerDependencies): RuleHandler {
       const parameters = parseRuleParameters(event.ruleParameters);
       const invoking = parseInvokingEvent(event.invokingEvent);
       logger.appendKeys({ messageType: invoking.messageType });
-      const own = ownAccount(context);
+      const own = ownAccount(context.invokedFunctionArn);
       const session = dependencies.sessions.forAccount(event.accountId, own);
 
       if (invoking.messageType !== 'ScheduledNotification') {
@@ -82,19 +80,6 @@ export function createHandler(dependencies: HandlerDependencies): RuleHandler {
       logger.resetKeys();
     }
   };
-}
-
-/** The Lambda's own account and partition, from its ARN: no API call needed. */
-function ownAccount(context: Pick<Context, 'invokedFunctionArn'>): { accountId: string; partition: string } {
-  const match = /^arn:(aws[a-z-]*):lambda:[a-z0-9-]+:(\d{12}):function:/.exec(
-    context.invokedFunctionArn ?? '',
-  );
-  if (!match?.[1] || !match[2]) {
-    throw new InvalidContextError(
-      `context.invokedFunctionArn is not a Lambda function ARN: ${context.invokedFunctionArn}`,
-    );
-  }
-  return { partition: match[1], accountId: match[2] };
 }
 
 /**

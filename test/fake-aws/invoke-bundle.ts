@@ -15,6 +15,8 @@ export const FUNCTION_ARN =
 
 export interface BundleResult {
   readonly ok: boolean;
+  /** What the handler returned (the hook's answer; the rule returns nothing). */
+  readonly value?: unknown;
   readonly error?: { readonly name: string; readonly message: string };
   readonly durationMs: number;
 }
@@ -44,8 +46,8 @@ const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().
     const context = { invokedFunctionArn: process.env.FUNCTION_ARN, getRemainingTimeInMillis: () => deadline - Date.now() };
     const start = performance.now();
     try {
-      await handler(event, context);
-      results.push({ ok: true, durationMs: performance.now() - start });
+      const value = await handler(event, context);
+      results.push({ ok: true, value, durationMs: performance.now() - start });
     } catch (error) {
       results.push({ ok: false, error: { name: error.name, message: error.message }, durationMs: performance.now() - start });
     }
