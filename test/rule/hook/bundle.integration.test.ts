@@ -18,11 +18,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-const STATUS_BY_COMPLIANCE = {
+const STATUS_BY_COMPLIANCE: Readonly<Record<string, string>> = {
   COMPLIANT: 'SUCCESS',
   NOT_APPLICABLE: 'SUCCESS',
   NON_COMPLIANT: 'FAILED',
-} as const;
+};
 
 describe('dist/hook/index.js against the fake AWS endpoint', () => {
   it('answers every example notebook with the example’s verdict, in time', async () => {
