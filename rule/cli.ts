@@ -2,6 +2,7 @@
  * `npm start`: evaluates notebooks with the Lambda's own periodic path (sweep → EC2 facts → evaluation) and
  * prints the results. By default it serves the bundled example account to the real SDK clients in-process,
  * so it needs no AWS account; `--live` scans a real account read-only (it never calls PutEvaluations).
+ * `--template` / `--terraform-plan` scan a file before anything exists (rule/scan/run.ts).
  */
 
 import { readFileSync, realpathSync } from 'node:fs';
@@ -21,6 +22,7 @@ import {
   type RuleParameters,
   toInputParameters,
 } from './parameters';
+import { type FileKind, runFileScan } from './scan/run';
 
 const USAGE = `Usage: npx sagemaker-notebook-vpc-guard [options]   (in this repository: npm start -- [options])
 
@@ -37,17 +39,43 @@ Evaluates SageMaker notebook instances for VPC placement with the same code as t
                            import for these results (SECURITY_HUB_FINDINGS=import), as BatchImportFindings gets them
   --help                   this text
 
-Exit status: 0 when every notebook was evaluated, 1 when any could not be (or on a usage error).`;
+Before a notebook exists (defaults for the rule parameters unless --parameters):
+  --template <file>        scan a CloudFormation template, JSON or YAML (e.g. cdk.out/MyStack.template.json)
+  --terraform-plan <file>  scan the JSON of \`terraform show -json <planfile>\`
+  --live                   look up what the file does not define (subnets, route tables, security groups) read-only
+  --output table|json|sarif
+  --soft-fail              exit 0 even when a notebook is NON_COMPLIANT
 
-interface CliOptions {
+Exit status: 0 when every notebook was evaluated, 1 when any could not be (or on a usage error).
+Scanning a file: 0 when every notebook was evaluated and none is NON_COMPLIANT, 1 when any is NON_COMPLIANT
+(0 with --soft-fail), 2 when the file cannot be read or any notebook could not be fully evaluated.`;
+
+const ACCOUNT_OUTPUTS = ['table', 'json', 'asff'] as const;
+const FILE_OUTPUTS = ['table', 'json', 'sarif'] as const;
+
+/** An account scan: the example account, an inventory file, or a live account. */
+interface AccountScanOptions {
   readonly live: boolean;
   readonly inventory?: string;
   readonly region?: string;
   readonly profile?: string;
   readonly ruleName?: string;
   readonly parameters?: string;
-  readonly output: 'table' | 'json' | 'asff';
+  readonly output: (typeof ACCOUNT_OUTPUTS)[number];
 }
+
+/** A file scan (--template / --terraform-plan), before the notebooks exist. */
+interface FileScanCliOptions {
+  readonly live: boolean;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly parameters?: string;
+  readonly output: (typeof FILE_OUTPUTS)[number];
+  readonly file: { readonly kind: FileKind; readonly path: string };
+  readonly softFail: boolean;
+}
+
+type CliOptions = AccountScanOptions | FileScanCliOptions;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -64,26 +92,64 @@ export function parseCliArguments(args: readonly string[]): CliOptions | 'help' 
       'rule-name': { type: 'string' },
       parameters: { type: 'string' },
       output: { type: 'string', default: 'table' },
+      template: { type: 'string' },
+      'terraform-plan': { type: 'string' },
+      'soft-fail': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) return 'help';
-  if (values.output !== 'table' && values.output !== 'json' && values.output !== 'asff') {
-    throw new UsageError(`--output must be table, json or asff, got ${values.output}`);
-  }
+  const file = fileToScan(values.template, values['terraform-plan']);
   const live = values.live || values.region !== undefined || values.profile !== undefined;
+  const common = {
+    live,
+    ...(values.region && { region: values.region }),
+    ...(values.profile && { profile: values.profile }),
+    ...(values.parameters && { parameters: values.parameters }),
+  };
+  if (file) {
+    if (values.inventory || values['rule-name']) {
+      throw new UsageError('--inventory and --rule-name are for account scans, not file scans');
+    }
+    return {
+      ...common,
+      output: oneOf(values.output, FILE_OUTPUTS, 'file scans'),
+      file,
+      softFail: values['soft-fail'],
+    };
+  }
+  if (values['soft-fail']) throw new UsageError('--soft-fail applies to --template and --terraform-plan');
   if (live && values.inventory)
     throw new UsageError('--inventory is offline; it cannot be combined with a live scan');
   return {
     live,
-    output: values.output,
+    output: oneOf(values.output, ACCOUNT_OUTPUTS, 'account scans'),
     ...(values.inventory && { inventory: values.inventory }),
     ...(values.region && { region: values.region }),
     ...(values.profile && { profile: values.profile }),
     ...(values['rule-name'] && { ruleName: values['rule-name'] }),
     ...(values.parameters && { parameters: values.parameters }),
   };
+}
+
+function oneOf<T extends string>(output: string, allowed: readonly T[], scans: string): T {
+  if (!(allowed as readonly string[]).includes(output)) {
+    throw new UsageError(`--output for ${scans} must be ${allowed.join(', ')}, got ${output}`);
+  }
+  return output as T;
+}
+
+function fileToScan(
+  template: string | undefined,
+  plan: string | undefined,
+): FileScanCliOptions['file'] | undefined {
+  if (template !== undefined && plan !== undefined) {
+    throw new UsageError('give --template or --terraform-plan, not both');
+  }
+  if (template !== undefined) return { kind: 'template', path: template };
+  if (plan !== undefined) return { kind: 'terraform-plan', path: plan };
+  return undefined;
 }
 
 export interface Scan {
@@ -97,7 +163,7 @@ export interface Scan {
 const DEFAULT_RULE_NAME = 'sagemaker-notebook-vpc-guard';
 
 /** Runs the sweep against the offline example (or inventory file) or, with `live`, a real account. */
-export async function scan(options: CliOptions, warn: (line: string) => void): Promise<Scan> {
+export async function scan(options: AccountScanOptions, warn: (line: string) => void): Promise<Scan> {
   const log = {
     warn: (message: string, extra: Record<string, unknown>) => warn(`${message} ${JSON.stringify(extra)}`),
   };
@@ -279,10 +345,46 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if ('file' in options) return scanFile(options);
   const result = await scan(options, (line) => console.error(`warning: ${line}`));
   const format = { table: formatTable, json: formatJson, asff: formatAsff }[options.output];
   console.log(format(result));
   return result.result.failures.length + result.result.notStarted.length > 0 ? 1 : 0;
+}
+
+/** A template or plan scan: the rule's default parameters unless given; EC2 only with --live. */
+async function scanFile(options: FileScanCliOptions): Promise<number> {
+  const { file } = options;
+  let parameters: RuleParameters;
+  try {
+    parameters = options.parameters ? parseRuleParameters(options.parameters) : DEFAULT_PARAMETERS;
+  } catch (error) {
+    console.error(`--parameters: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+  const live = options.live
+    ? new NetworkFactsLookup(
+        createRuleClients({
+          ...(options.region && { region: options.region }),
+          ...(options.profile && { credentials: fromIni({ profile: options.profile }) }),
+        }).ec2,
+      )
+    : undefined;
+  try {
+    return await runFileScan(
+      {
+        kind: file.kind,
+        file: file.path,
+        parameters,
+        output: options.output,
+        softFail: options.softFail,
+      },
+      { out: (text) => console.log(text), err: (line) => console.error(line), ...(live && { live }) },
+    );
+  } catch (error) {
+    console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    return 2;
+  }
 }
 
 // realpath: run through a symbolic link (node_modules/.bin/sagemaker-notebook-vpc-guard) it is still the entry.

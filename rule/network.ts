@@ -14,7 +14,8 @@ import {
 import type { FactsNeeded, InternetGatewayRoute, NetworkFacts, OpenIngress } from './evaluate';
 
 export const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
-const ANYWHERE = ['0.0.0.0/0', '::/0'];
+/** Destinations and sources that mean "the whole internet". */
+export const ANYWHERE: readonly string[] = ['0.0.0.0/0', '::/0'];
 
 export class NetworkLookupError extends Error {
   override readonly name = 'NetworkLookupError';
@@ -96,7 +97,7 @@ export class NetworkFactsLookup implements NetworkFactsSource {
     };
   }
 
-  private vpcOf(subnetId: string): Promise<string> {
+  vpcOf(subnetId: string): Promise<string> {
     return this.vpcBySubnet.get(subnetId, () =>
       lookup(`subnet ${subnetId}`, async () => {
         const { Subnets = [] } = await this.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }));
@@ -107,11 +108,11 @@ export class NetworkFactsLookup implements NetworkFactsSource {
     );
   }
 
-  /** The subnet's explicitly associated route table, else the VPC's main table. */
-  private async internetGatewayRouteOf(
-    subnetId: string,
-    vpcId: string,
-  ): Promise<InternetGatewayRoute | null> {
+  /**
+   * The subnet's explicitly associated route table, else the VPC's main table (a subnet a scan sees planned,
+   * not yet in EC2, has no association: its VPC's main table answers).
+   */
+  async internetGatewayRouteOf(subnetId: string, vpcId: string): Promise<InternetGatewayRoute | null> {
     const tables = await this.routeTablesByVpc.get(vpcId, () =>
       lookup(`route tables of ${vpcId}`, async () => {
         const tables: RouteTable[] = [];
@@ -143,7 +144,7 @@ export class NetworkFactsLookup implements NetworkFactsSource {
   }
 
   /** Groups not yet cached are fetched in one call; the cache entries are registered before any await. */
-  private async openIngressOf(groupIds: readonly string[]): Promise<OpenIngress[]> {
+  async openIngressOf(groupIds: readonly string[]): Promise<OpenIngress[]> {
     if (groupIds.length === 0) return [];
     const missing = groupIds.filter((id) => !this.securityGroups.has(id));
     const fetched =

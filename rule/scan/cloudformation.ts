@@ -1,0 +1,344 @@
+/**
+ * A CloudFormation template (JSON or YAML, short-form intrinsics included; e.g. cdk.out/*.template.json) →
+ * the planned notebooks and network. `Ref` / `Fn::GetAtt` to a resource of the template become references
+ * to it; a parameter, an import or any other function cannot be known before deployment, and says so.
+ */
+import {
+  type CollectionTag,
+  type Document,
+  isMap,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  type ScalarTag,
+} from 'yaml';
+import { describeValue } from '../text';
+import type {
+  PlannedFile,
+  PlannedIngress,
+  PlannedNotebook,
+  PlannedRoute,
+  Reference,
+  SourceLocation,
+} from './planned';
+import { display, ScanInputError } from './planned';
+
+const NOTEBOOK = 'AWS::SageMaker::NotebookInstance';
+
+/** The template reference's intrinsic functions, each in its YAML short form (scalar, sequence and map). */
+const FUNCTIONS = [
+  'Base64',
+  'Cidr',
+  'FindInMap',
+  'GetAZs',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'If',
+  'Equals',
+  'And',
+  'Or',
+  'Not',
+  'Length',
+  'ToJsonString',
+] as const;
+
+const SHORT_FORMS: (ScalarTag | CollectionTag)[] = [
+  { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) },
+  { tag: '!Condition', resolve: (value: string) => ({ Condition: value }) },
+  // `!GetAtt Resource.Attribute`: the first dot separates (attributes may contain dots).
+  { tag: '!GetAtt', resolve: (value: string) => ({ 'Fn::GetAtt': splitOnce(value) }) },
+  { tag: '!GetAtt', collection: 'seq', resolve: (seq) => ({ 'Fn::GetAtt': seq.toJSON() }) },
+  ...FUNCTIONS.flatMap((name): (ScalarTag | CollectionTag)[] => [
+    { tag: `!${name}`, resolve: (value: string) => ({ [`Fn::${name}`]: value }) },
+    { tag: `!${name}`, collection: 'seq', resolve: (seq) => ({ [`Fn::${name}`]: seq.toJSON() }) },
+    { tag: `!${name}`, collection: 'map', resolve: (map) => ({ [`Fn::${name}`]: map.toJSON() }) },
+  ]),
+];
+
+interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Readonly<Record<string, unknown>>;
+}
+
+export function readCloudFormationTemplate(text: string, file: string): PlannedFile {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { customTags: SHORT_FORMS, lineCounter: lines, uniqueKeys: true });
+  const [error] = document.errors;
+  if (error) {
+    const at = error.linePos?.[0];
+    throw new ScanInputError(
+      `${file}: not valid JSON or YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
+    );
+  }
+  const template: unknown = document.toJS();
+  const resources = templateResources(template, file);
+  const parameters = new Set(Object.keys(section(template, 'Parameters', file)));
+  const resolve = new ValueReader(file, resources, parameters);
+  const locate = (logicalId: string): SourceLocation => ({
+    file,
+    name: logicalId,
+    ...lineOf(document, lines, logicalId),
+  });
+
+  const notebooks: PlannedNotebook[] = [];
+  const vpcs = new Set<string>();
+  const subnets = new Map<string, { vpc: Reference }>();
+  const routes = new Map<string, PlannedRoute[]>();
+  const associations: { subnet: Reference; routeTable: Reference }[] = [];
+  const internetGateways = new Set<string>();
+  const securityGroups = new Map<string, PlannedIngress[]>();
+  const ingressOf = (key: string) => securityGroups.get(key) ?? securityGroups.set(key, []).get(key) ?? [];
+
+  for (const [logicalId, resource] of resources) {
+    const properties = resource.Properties ?? {};
+    const at = (property: string) => `${logicalId}.${property}`;
+    switch (resource.Type) {
+      case NOTEBOOK:
+        notebooks.push(resolve.notebook(properties, locate(logicalId)));
+        break;
+      case 'AWS::EC2::VPC':
+        vpcs.add(logicalId);
+        break;
+      case 'AWS::EC2::Subnet':
+        subnets.set(logicalId, { vpc: resolve.reference(properties.VpcId, at('VpcId')) });
+        break;
+      case 'AWS::EC2::RouteTable':
+        if (!routes.has(logicalId)) routes.set(logicalId, []);
+        break;
+      case 'AWS::EC2::Route': {
+        const table = resolve.reference(properties.RouteTableId, at('RouteTableId'));
+        if (table.kind !== 'resource') break;
+        const destination = properties.DestinationCidrBlock ?? properties.DestinationIpv6CidrBlock;
+        const route: PlannedRoute = {
+          ...(typeof destination === 'string' && { destination }),
+          ...(properties.GatewayId !== undefined && {
+            gateway: resolve.reference(properties.GatewayId, at('GatewayId')),
+          }),
+        };
+        routes.set(table.key, [...(routes.get(table.key) ?? []), route]);
+        break;
+      }
+      case 'AWS::EC2::SubnetRouteTableAssociation':
+        associations.push({
+          subnet: resolve.reference(properties.SubnetId, at('SubnetId')),
+          routeTable: resolve.reference(properties.RouteTableId, at('RouteTableId')),
+        });
+        break;
+      case 'AWS::EC2::InternetGateway':
+        internetGateways.add(logicalId);
+        break;
+      case 'AWS::EC2::SecurityGroup': {
+        const inline = properties.SecurityGroupIngress;
+        const rules = Array.isArray(inline) ? inline.map(ingressRule) : inline === undefined ? [] : [{}];
+        ingressOf(logicalId).push(...rules);
+        break;
+      }
+      case 'AWS::EC2::SecurityGroupIngress': {
+        const group = resolve.reference(properties.GroupId, at('GroupId'));
+        if (group.kind === 'resource') ingressOf(group.key).push(ingressRule(properties));
+        break;
+      }
+    }
+  }
+  return {
+    file,
+    kind: 'CloudFormation template',
+    notebooks,
+    network: {
+      vpcs,
+      subnets,
+      routeTables: new Map([...routes].map(([key, list]) => [key, { routes: list }])),
+      associations,
+      mainRouteTables: new Map(),
+      internetGateways,
+      securityGroups,
+    },
+  };
+}
+
+/** One ingress rule's sources; a source given by a function cannot be known before deployment. */
+function ingressRule(rule: unknown): PlannedIngress {
+  if (rule === null || typeof rule !== 'object') return {};
+  const fields = rule as Record<string, unknown>;
+  const sources = [fields.CidrIp, fields.CidrIpv6].filter((source) => source !== undefined);
+  return sources.every((source) => typeof source === 'string') ? { cidrs: sources as string[] } : {};
+}
+
+class ValueReader {
+  constructor(
+    private readonly file: string,
+    private readonly resources: ReadonlyMap<string, TemplateResource>,
+    private readonly parameters: ReadonlySet<string>,
+  ) {}
+
+  notebook(properties: Readonly<Record<string, unknown>>, location: SourceLocation): PlannedNotebook {
+    const at = (property: string) => `${location.name}.${property}`;
+    const subnet =
+      properties.SubnetId === undefined ? undefined : this.reference(properties.SubnetId, at('SubnetId'));
+    const groups = properties.SecurityGroupIds;
+    const securityGroups = Array.isArray(groups)
+      ? groups.map((group, i) => this.reference(group, `${at('SecurityGroupIds')}[${i}]`))
+      : groups === undefined
+        ? []
+        : [this.reference(groups, at('SecurityGroupIds'))];
+    const unresolved = [
+      subnet?.kind === 'unknown' ? subnet.reason : undefined,
+      this.literalOrReason(properties.DirectInternetAccess, at('DirectInternetAccess')),
+      this.tagKeysReason(properties.Tags, at('Tags')),
+    ].find((reason) => reason !== undefined);
+    const name = properties.NotebookInstanceName;
+    return {
+      location,
+      properties: {
+        ...(typeof name === 'string' && { NotebookInstanceName: name }),
+        ...(subnet && { SubnetId: display(subnet) }),
+        SecurityGroupIds: securityGroups.map(display),
+        ...(typeof properties.DirectInternetAccess === 'string' && {
+          DirectInternetAccess: properties.DirectInternetAccess,
+        }),
+        ...(Array.isArray(properties.Tags) && { Tags: literalTags(properties.Tags) }),
+      },
+      ...(subnet && { subnet }),
+      securityGroups,
+      ...(unresolved && { unresolved }),
+    };
+  }
+
+  /** A value naming an AWS resource: a literal id, a resource of this template, or unknowable. */
+  reference(value: unknown, where: string): Reference {
+    if (typeof value === 'string') return { kind: 'id', id: value };
+    const fn = intrinsic(value);
+    if (!fn)
+      throw new ScanInputError(
+        `${this.file}: ${where} must be a string or an intrinsic function, got ${describeValue(value)}`,
+      );
+    const [name, argument] = fn;
+    if (name === 'Ref' && typeof argument === 'string') {
+      if (this.resources.has(argument)) return { kind: 'resource', key: argument };
+      if (this.parameters.has(argument) || argument.startsWith('AWS::')) {
+        return {
+          kind: 'unknown',
+          reason: `cannot be known before deployment: ${where} is parameter ${argument}`,
+        };
+      }
+      throw new ScanInputError(
+        `${this.file}: ${where} refers to ${argument}, which the template does not define`,
+      );
+    }
+    if (name === 'Fn::GetAtt') {
+      const [target] =
+        typeof argument === 'string' ? splitOnce(argument) : Array.isArray(argument) ? argument : [];
+      if (typeof target === 'string' && this.resources.has(target)) return { kind: 'resource', key: target };
+      throw new ScanInputError(
+        `${this.file}: ${where} uses Fn::GetAtt of ${describeValue(target)}, which the template does not define`,
+      );
+    }
+    return {
+      kind: 'unknown',
+      reason: `cannot be known before deployment: ${where} is computed with ${name}`,
+    };
+  }
+
+  private literalOrReason(value: unknown, where: string): string | undefined {
+    if (value === undefined || typeof value === 'string') return undefined;
+    const fn = intrinsic(value);
+    return `cannot be known before deployment: ${where} is computed with ${fn?.[0] ?? describeValue(value)}`;
+  }
+
+  private tagKeysReason(tags: unknown, where: string): string | undefined {
+    if (tags === undefined) return undefined;
+    if (!Array.isArray(tags)) return `cannot be known before deployment: ${where} is computed`;
+    const computed = tags.find(
+      (tag) =>
+        tag === null || typeof tag !== 'object' || typeof (tag as Record<string, unknown>).Key !== 'string',
+    );
+    return computed === undefined
+      ? undefined
+      : `cannot be known before deployment: a key of ${where} is computed`;
+  }
+}
+
+/** Tags with literal keys; a computed value stands as empty (only keys matter to the rule). */
+function literalTags(tags: readonly unknown[]): { Key: string; Value: string }[] {
+  return tags.flatMap((tag) => {
+    const fields = tag !== null && typeof tag === 'object' ? (tag as Record<string, unknown>) : {};
+    return typeof fields.Key === 'string'
+      ? [{ Key: fields.Key, Value: typeof fields.Value === 'string' ? fields.Value : '' }]
+      : [];
+  });
+}
+
+function intrinsic(value: unknown): [string, unknown] | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  const [entry] = entries;
+  return entries.length === 1 && entry && (entry[0] === 'Ref' || entry[0].startsWith('Fn::'))
+    ? entry
+    : undefined;
+}
+
+function templateResources(template: unknown, file: string): Map<string, TemplateResource> {
+  const resources = section(template, 'Resources', file);
+  if (Object.keys(resources).length === 0) {
+    throw new ScanInputError(`${file}: not a CloudFormation template (no Resources)`);
+  }
+  return new Map(
+    Object.entries(resources).map(([logicalId, resource]) => {
+      const fields =
+        resource !== null && typeof resource === 'object' ? (resource as Record<string, unknown>) : {};
+      if (typeof fields.Type !== 'string') {
+        throw new ScanInputError(`${file}: resource ${logicalId} has no Type`);
+      }
+      const properties = fields.Properties;
+      if (
+        properties !== undefined &&
+        (properties === null || typeof properties !== 'object' || Array.isArray(properties))
+      ) {
+        throw new ScanInputError(`${file}: Properties of ${logicalId} must be a mapping`);
+      }
+      return [
+        logicalId,
+        {
+          Type: fields.Type,
+          ...(properties !== undefined && { Properties: properties as Record<string, unknown> }),
+        },
+      ];
+    }),
+  );
+}
+
+function section(template: unknown, name: string, file: string): Readonly<Record<string, unknown>> {
+  if (template === null || typeof template !== 'object' || Array.isArray(template)) {
+    throw new ScanInputError(`${file}: not a CloudFormation template (the document is not a mapping)`);
+  }
+  const value = (template as Record<string, unknown>)[name];
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ScanInputError(`${file}: ${name} must be a mapping`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The line and column of a resource's logical id in the file. */
+function lineOf(
+  document: Document,
+  lines: LineCounter,
+  logicalId: string,
+): { line?: number; column?: number } {
+  const resources = isMap(document.contents) ? document.contents.get('Resources', true) : undefined;
+  if (!isMap(resources)) return {};
+  const pair = resources.items.find((item) => isScalar(item.key) && item.key.value === logicalId);
+  const offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+  if (offset === undefined) return {};
+  const { line, col } = lines.linePos(offset);
+  return { line, column: col };
+}
+
+function splitOnce(value: string): [string, string] {
+  const dot = value.indexOf('.');
+  return dot === -1 ? [value, ''] : [value.slice(0, dot), value.slice(dot + 1)];
+}

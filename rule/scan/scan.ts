@@ -1,0 +1,109 @@
+/**
+ * A planned file → one result per notebook, with the rule's own checks (checkNotebook) on the same Notebook
+ * view the Config rule and the hook build. A check whose fact the file (and --live) cannot give is reported
+ * as not evaluated, with the reason; a lookup that fails is the notebook's error.
+ */
+import { CHECK_IDS, CHECKS, type CheckId } from '../checks';
+import {
+  type ComplianceType,
+  checkNotebook,
+  type FailedCheck,
+  factsNeeded,
+  type UnevaluatedCheck,
+  verdictOf,
+} from '../evaluate';
+import { notebookFromCloudFormation } from '../notebook';
+import type { RuleParameters } from '../parameters';
+import { type LiveNetwork, plannedFacts } from './facts';
+import type { PlannedFile, PlannedNotebook, SourceLocation } from './planned';
+
+export interface NotebookResult {
+  readonly location: SourceLocation;
+  readonly name: string;
+  /** undefined = not every enabled check could run and none failed: no verdict. */
+  readonly compliance?: ComplianceType;
+  readonly annotation?: string;
+  readonly failed: readonly FailedCheck[];
+  readonly unevaluated: readonly UnevaluatedCheck[];
+  /** A lookup or a property that failed: the notebook was not evaluated. */
+  readonly error?: string;
+}
+
+export interface FileScan {
+  readonly file: string;
+  readonly kind: PlannedFile['kind'];
+  readonly parameters: RuleParameters;
+  readonly live: boolean;
+  readonly notebooks: readonly NotebookResult[];
+}
+
+export async function scanPlannedFile(
+  planned: PlannedFile,
+  parameters: RuleParameters,
+  live?: LiveNetwork,
+): Promise<FileScan> {
+  const notebooks = await Promise.all(
+    planned.notebooks.map((notebook) => scanNotebook(notebook, planned, parameters, live)),
+  );
+  return { file: planned.file, kind: planned.kind, parameters, live: live !== undefined, notebooks };
+}
+
+async function scanNotebook(
+  planned: PlannedNotebook,
+  file: PlannedFile,
+  parameters: RuleParameters,
+  live: LiveNetwork | undefined,
+): Promise<NotebookResult> {
+  const { location } = planned;
+  const name =
+    typeof planned.properties.NotebookInstanceName === 'string'
+      ? planned.properties.NotebookInstanceName
+      : location.name;
+  if (planned.unresolved) {
+    const reason = planned.unresolved;
+    return {
+      location,
+      name,
+      failed: [],
+      unevaluated: enabledChecks(parameters).map((check) => ({ check, reason })),
+    };
+  }
+  try {
+    const notebook = notebookFromCloudFormation(planned.properties, location.name);
+    const facts = await plannedFacts(planned, factsNeeded(notebook, parameters), file, live);
+    const results = checkNotebook(notebook, facts, parameters);
+    const verdict = verdictOf(results);
+    return {
+      location,
+      name,
+      ...(verdict && { compliance: verdict.compliance }),
+      ...(verdict?.annotation && { annotation: verdict.annotation }),
+      failed: results.failed,
+      unevaluated: results.unevaluated,
+    };
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { location, name, failed: [], unevaluated: [], error: reason };
+  }
+}
+
+/** The checks the parameters turn on (S2 always). */
+export function enabledChecks(parameters: RuleParameters): CheckId[] {
+  const on: Readonly<Record<CheckId, boolean>> = {
+    S2: true,
+    S3: parameters.subnetIds !== undefined,
+    S4: parameters.vpcIds !== undefined,
+    S5: parameters.requireDirectInternetAccessDisabled,
+    S6: parameters.requirePrivateSubnet,
+    S7: parameters.forbidOpenIngress,
+  };
+  return CHECK_IDS.filter((id) => on[id]);
+}
+
+/** 0: every notebook evaluated, none NON_COMPLIANT; 1: some NON_COMPLIANT (0 with soft-fail); 2: some not evaluated. */
+export function exitStatus(scan: FileScan, softFail: boolean): 0 | 1 | 2 {
+  if (scan.notebooks.some((notebook) => notebook.error !== undefined || notebook.unevaluated.length > 0))
+    return 2;
+  if (!softFail && scan.notebooks.some((notebook) => notebook.compliance === 'NON_COMPLIANT')) return 1;
+  return 0;
+}
