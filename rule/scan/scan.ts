@@ -3,7 +3,7 @@
  * view the Config rule and the hook build. A check whose fact the file (and --live) cannot give is reported
  * as not evaluated, with the reason; a lookup that fails is the notebook's error.
  */
-import { CHECK_IDS, CHECKS, type CheckId } from '../checks';
+import { CHECK_IDS, type CheckId } from '../checks';
 import {
   type ComplianceType,
   checkNotebook,
