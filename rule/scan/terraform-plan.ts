@@ -237,7 +237,7 @@ class PlanReader {
     if (Array.isArray(value) && value.every((id) => typeof id === 'string'))
       return value.map((id) => ({ kind: 'id', id }));
     const where = `${rc.address}.${attribute}`;
-    const references = this.expression(rc, attribute)?.references ?? [];
+    const references = mostSpecific(this.expression(rc, attribute)?.references ?? []);
     const targets = [...new Set(references.map((ref) => this.resourceOf(rc, ref)))];
     if (targets.length === 0 || targets.includes(undefined)) {
       return [
@@ -334,7 +334,9 @@ class PlanReader {
   ): Reference {
     const targets = [
       ...new Set(
-        (references ?? []).map((ref) => this.resourceOf(rc, ref)).filter((key) => key !== undefined),
+        mostSpecific(references ?? [])
+          .map((ref) => this.resourceOf(rc, ref))
+          .filter((key) => key !== undefined),
       ),
     ];
     const [target] = targets;
@@ -395,6 +397,16 @@ class PlanReader {
 }
 
 const UNKNOWN = Symbol('known after apply');
+
+/** Terraform lists `aws_vpc.main.main_route_table_id` and then `aws_vpc.main`: the first says which attribute. */
+function mostSpecific(references: readonly string[]): string[] {
+  return references.filter(
+    (ref) =>
+      !references.some(
+        (other) => other !== ref && (other.startsWith(`${ref}.`) || other.startsWith(`${ref}[`)),
+      ),
+  );
+}
 
 function mainTableKey(vpcAddress: string): string {
   return `${vpcAddress}.main_route_table_id`;
