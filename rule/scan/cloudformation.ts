@@ -133,13 +133,17 @@ export function readCloudFormationTemplate(text: string, file: string): PlannedF
         break;
       case 'AWS::EC2::SecurityGroup': {
         const inline = properties.SecurityGroupIngress;
-        const rules = Array.isArray(inline) ? inline.map(ingressRule) : inline === undefined ? [] : [{}];
+        const rules = Array.isArray(inline)
+          ? inline.map((rule) => resolve.ingressRule(rule))
+          : inline === undefined
+            ? []
+            : [{}];
         ingressOf(logicalId).push(...rules);
         break;
       }
       case 'AWS::EC2::SecurityGroupIngress': {
         const group = resolve.reference(properties.GroupId, at('GroupId'));
-        if (group.kind === 'resource') ingressOf(group.key).push(ingressRule(properties));
+        if (group.kind === 'resource') ingressOf(group.key).push(resolve.ingressRule(properties));
         break;
       }
     }
@@ -158,14 +162,6 @@ export function readCloudFormationTemplate(text: string, file: string): PlannedF
       securityGroups,
     },
   };
-}
-
-/** One ingress rule's sources; a source given by a function cannot be known before deployment. */
-function ingressRule(rule: unknown): PlannedIngress {
-  if (rule === null || typeof rule !== 'object') return {};
-  const fields = rule as Record<string, unknown>;
-  const sources = [fields.CidrIp, fields.CidrIpv6].filter((source) => source !== undefined);
-  return sources.every((source) => typeof source === 'string') ? { cidrs: sources as string[] } : {};
 }
 
 class ValueReader {
@@ -241,6 +237,30 @@ class ValueReader {
       kind: 'unknown',
       reason: `cannot be known before deployment: ${where} is computed with ${name}`,
     };
+  }
+
+  /**
+   * One ingress rule's sources. A source given by a function cannot be known before deployment — except a
+   * template VPC's own CIDR (`Fn::GetAtt [Vpc, CidrBlock]`, CDK's Peer.ipv4(vpc.vpcCidrBlock)).
+   */
+  ingressRule(rule: unknown): PlannedIngress {
+    if (rule === null || typeof rule !== 'object') return {};
+    const fields = rule as Record<string, unknown>;
+    const sources = [fields.CidrIp, fields.CidrIpv6]
+      .filter((source) => source !== undefined)
+      .map((source) => this.cidr(source));
+    return sources.every((source) => source !== undefined) ? { cidrs: sources } : {};
+  }
+
+  private cidr(value: unknown): string | undefined {
+    if (typeof value === 'string') return value;
+    const [name, argument] = intrinsic(value) ?? [];
+    const [target, attribute] =
+      typeof argument === 'string' ? splitOnce(argument) : Array.isArray(argument) ? argument : [];
+    const vpc = typeof target === 'string' ? this.resources.get(target) : undefined;
+    const block = vpc?.Properties?.CidrBlock;
+    const isVpcCidr = name === 'Fn::GetAtt' && vpc?.Type === 'AWS::EC2::VPC' && attribute === 'CidrBlock';
+    return isVpcCidr && typeof block === 'string' ? block : undefined;
   }
 
   private literalOrReason(value: unknown, where: string): string | undefined {
