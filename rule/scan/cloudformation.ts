@@ -64,6 +64,20 @@ interface TemplateResource {
   readonly Properties?: Readonly<Record<string, unknown>>;
 }
 
+/** Where a template came from, for locations and for references it cannot follow. */
+export interface TemplateOrigin {
+  readonly file: string;
+  /** Default `the file`. */
+  readonly scope?: string;
+  /** Line and column of a logical id, where the source has them. */
+  readonly locate: (logicalId: string) => { line?: number; column?: number };
+  /**
+   * A `Ref` / `Fn::GetAtt` to a name the template does not define: a malformed file (the default, an error)
+   * or, for a template assembled from part of a CDK app, a resource defined elsewhere.
+   */
+  readonly undefinedReference?: (where: string, name: string) => Reference;
+}
+
 export function readCloudFormationTemplate(text: string, file: string): PlannedFile {
   const lines = new LineCounter();
   const document = parseDocument(text, { customTags: SHORT_FORMS, lineCounter: lines, uniqueKeys: true });
@@ -74,14 +88,22 @@ export function readCloudFormationTemplate(text: string, file: string): PlannedF
       `${file}: not valid JSON or YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
     );
   }
-  const template: unknown = document.toJS();
+  return plannedFromTemplate(document.toJS(), {
+    file,
+    locate: (logicalId) => lineOf(document, lines, logicalId),
+  });
+}
+
+/** A parsed template (Resources, Parameters) → the planned notebooks and network. */
+export function plannedFromTemplate(template: unknown, origin: TemplateOrigin): PlannedFile {
+  const { file } = origin;
   const resources = templateResources(template, file);
   const parameters = new Set(Object.keys(section(template, 'Parameters', file)));
-  const resolve = new ValueReader(file, resources, parameters);
+  const resolve = new ValueReader(origin, resources, parameters);
   const locate = (logicalId: string): SourceLocation => ({
     file,
     name: logicalId,
-    ...lineOf(document, lines, logicalId),
+    ...origin.locate(logicalId),
   });
 
   const notebooks: PlannedNotebook[] = [];
@@ -151,6 +173,7 @@ export function readCloudFormationTemplate(text: string, file: string): PlannedF
   return {
     file,
     kind: 'CloudFormation template',
+    scope: origin.scope ?? 'the file',
     notebooks,
     network: {
       vpcs,
@@ -165,11 +188,15 @@ export function readCloudFormationTemplate(text: string, file: string): PlannedF
 }
 
 class ValueReader {
+  private readonly file: string;
+
   constructor(
-    private readonly file: string,
+    private readonly origin: TemplateOrigin,
     private readonly resources: ReadonlyMap<string, TemplateResource>,
     private readonly parameters: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.file = origin.file;
+  }
 
   notebook(properties: Readonly<Record<string, unknown>>, location: SourceLocation): PlannedNotebook {
     const at = (property: string) => `${location.name}.${property}`;
@@ -221,22 +248,23 @@ class ValueReader {
           reason: `cannot be known before deployment: ${where} is parameter ${argument}`,
         };
       }
-      throw new ScanInputError(
-        `${this.file}: ${where} refers to ${argument}, which the template does not define`,
-      );
+      return this.undefinedReference(where, argument, `refers to ${argument}`);
     }
     if (name === 'Fn::GetAtt') {
       const [target] =
         typeof argument === 'string' ? splitOnce(argument) : Array.isArray(argument) ? argument : [];
       if (typeof target === 'string' && this.resources.has(target)) return { kind: 'resource', key: target };
-      throw new ScanInputError(
-        `${this.file}: ${where} uses Fn::GetAtt of ${describeValue(target)}, which the template does not define`,
-      );
+      return this.undefinedReference(where, String(target), `uses Fn::GetAtt of ${describeValue(target)}`);
     }
     return {
       kind: 'unknown',
       reason: `cannot be known before deployment: ${where} is computed with ${name}`,
     };
+  }
+
+  private undefinedReference(where: string, name: string, how: string): Reference {
+    if (this.origin.undefinedReference) return this.origin.undefinedReference(where, name);
+    throw new ScanInputError(`${this.file}: ${where} ${how}, which the template does not define`);
   }
 
   /**

@@ -29,51 +29,95 @@ class Unknowable {
 }
 
 type Fact<T> = T | Unknowable;
+/** A fact now, or — only with --live — after an EC2 lookup. */
+type Lookup<T> = Fact<T> | Promise<Fact<T>>;
+
+/** How a scan words a fact that exists outside the file and was not looked up. */
+export const OFFLINE = (what: string) =>
+  `could not be evaluated offline: ${what} (--live looks it up read-only)`;
 
 export async function plannedFacts(
   notebook: PlannedNotebook,
   needed: FactsNeeded,
   planned: PlannedFile,
   live: LiveNetwork | undefined,
+  outside: (what: string) => string = OFFLINE,
 ): Promise<NetworkFacts> {
   const subnet = notebook.subnet;
   if (!subnet || !needed.subnetId) return {};
-  const resolver = new Resolver(planned, live);
+  const resolver = new Resolver(planned, live, outside);
   const vpc = needed.vpc || needed.internetGatewayRoute ? await resolver.vpcOf(subnet) : undefined;
   const [internetGatewayRoute, openIngress] = await Promise.all([
     needed.internetGatewayRoute && vpc ? resolver.internetGatewayRoute(subnet, vpc) : undefined,
     needed.securityGroupIds ? resolver.openIngress(notebook.securityGroups) : undefined,
   ]);
-  const facts: Partial<Record<NetworkFactName, unknown>> = {};
+  return networkFacts(needed.vpc ? vpc : undefined, internetGatewayRoute, openIngress);
+}
+
+/** The same facts with no lookup at all (a CDK aspect runs synchronously at synth): outside facts are missing. */
+export function plannedFactsWithoutLookups(
+  notebook: PlannedNotebook,
+  needed: FactsNeeded,
+  planned: PlannedFile,
+  outside: (what: string) => string,
+): NetworkFacts {
+  const subnet = notebook.subnet;
+  if (!subnet || !needed.subnetId) return {};
+  const resolver = new Resolver(planned, undefined, outside);
+  const vpc = needed.vpc || needed.internetGatewayRoute ? now(resolver.vpcOf(subnet)) : undefined;
+  return networkFacts(
+    needed.vpc ? vpc : undefined,
+    needed.internetGatewayRoute && vpc ? now(resolver.internetGatewayRoute(subnet, vpc)) : undefined,
+    needed.securityGroupIds ? now(resolver.openIngress(notebook.securityGroups)) : undefined,
+  );
+}
+
+/** Without --live the resolver never looks anything up. */
+function now<T>(lookup: Lookup<T>): Fact<T> {
+  if (lookup instanceof Promise) throw new Error('a lookup was started without --live');
+  return lookup;
+}
+
+function networkFacts(
+  vpc: Fact<Reference> | undefined,
+  internetGatewayRoute: Fact<InternetGatewayRoute | null> | undefined,
+  openIngress: Fact<OpenIngress[]> | undefined,
+): NetworkFacts {
   const missing: Partial<Record<NetworkFactName, string>> = {};
-  const record = (name: NetworkFactName, fact: Fact<unknown> | undefined) => {
+  const known = <T>(name: NetworkFactName, fact: Fact<T> | undefined): T | undefined => {
     if (fact instanceof Unknowable) missing[name] = fact.reason;
-    else if (fact !== undefined) facts[name] = fact;
+    return fact instanceof Unknowable ? undefined : fact;
   };
-  record('vpcId', needed.vpc && vpc ? (vpc instanceof Unknowable ? vpc : display(vpc)) : undefined);
-  record('internetGatewayRoute', internetGatewayRoute);
-  record('openIngress', openIngress);
-  return { ...(facts as NetworkFacts), ...(Object.keys(missing).length > 0 && { missing }) };
+  const vpcReference = known('vpcId', vpc);
+  const route = known('internetGatewayRoute', internetGatewayRoute);
+  const open = known('openIngress', openIngress);
+  return {
+    ...(vpcReference && { vpcId: display(vpcReference) }),
+    ...(route !== undefined && { internetGatewayRoute: route }),
+    ...(open !== undefined && { openIngress: open }),
+    ...(Object.keys(missing).length > 0 && { missing }),
+  };
 }
 
 class Resolver {
   constructor(
     private readonly planned: PlannedFile,
     private readonly live: LiveNetwork | undefined,
+    private readonly outside: (what: string) => string,
   ) {}
 
   private get network() {
     return this.planned.network;
   }
 
-  async vpcOf(subnet: Reference): Promise<Fact<Reference>> {
+  vpcOf(subnet: Reference): Lookup<Reference> {
     switch (subnet.kind) {
       case 'unknown':
         return new Unknowable(subnet.reason);
       case 'id':
         return this.live
-          ? { kind: 'id', id: await this.live.vpcOf(subnet.id) }
-          : this.offline(`subnet ${subnet.id} is not defined in the file`);
+          ? this.live.vpcOf(subnet.id).then((id): Reference => ({ kind: 'id', id }))
+          : this.offline(`subnet ${subnet.id} is not defined in ${this.planned.scope}`);
       case 'resource': {
         const vpc = this.network.subnets.get(subnet.key)?.vpc;
         if (!vpc) return new Unknowable(`${subnet.key} is not a subnet this scan can read`);
@@ -82,10 +126,7 @@ class Resolver {
     }
   }
 
-  async internetGatewayRoute(
-    subnet: Reference,
-    vpc: Fact<Reference>,
-  ): Promise<Fact<InternetGatewayRoute | null>> {
+  internetGatewayRoute(subnet: Reference, vpc: Fact<Reference>): Lookup<InternetGatewayRoute | null> {
     const association = this.network.associations.find((a) => sameReference(a.subnet, subnet));
     if (association) return this.routeOfTable(association.routeTable);
     if (vpc instanceof Unknowable) return vpc;
@@ -99,8 +140,8 @@ class Resolver {
     if (!this.live) {
       return this.offline(
         subnet.kind === 'id'
-          ? `subnet ${subnet.id} is not defined in the file`
-          : `${display(subnet)} would use the main route table of ${vpc.id}, which is not defined in the file`,
+          ? `subnet ${subnet.id} is not defined in ${this.planned.scope}`
+          : `${display(subnet)} would use the main route table of ${vpc.id}, which is not defined in ${this.planned.scope}`,
       );
     }
     return this.live.internetGatewayRouteOf(display(subnet), vpc.id);
@@ -110,7 +151,7 @@ class Resolver {
     if (table.kind === 'unknown') return new Unknowable(table.reason);
     if (table.kind === 'id') {
       return new Unknowable(
-        `route table ${table.id} is not defined in the file (its routes are not looked up)`,
+        `route table ${table.id} is not defined in ${this.planned.scope} (its routes are not looked up)`,
       );
     }
     const planned: PlannedRouteTable | undefined = this.network.routeTables.get(table.key);
@@ -141,7 +182,7 @@ class Resolver {
       : gateway.kind === 'resource' && this.network.internetGateways.has(gateway.key);
   }
 
-  async openIngress(groups: readonly Reference[]): Promise<Fact<OpenIngress[]>> {
+  openIngress(groups: readonly Reference[]): Lookup<OpenIngress[]> {
     const open: OpenIngress[] = [];
     const existing: string[] = [];
     for (const group of groups) {
@@ -159,13 +200,14 @@ class Resolver {
       }
     }
     if (existing.length > 0) {
-      if (!this.live) return this.offline(`security group(s) ${existing.join(', ')} not defined in the file`);
-      open.push(...(await this.live.openIngressOf(existing)));
+      if (!this.live)
+        return this.offline(`security group(s) ${existing.join(', ')} not defined in ${this.planned.scope}`);
+      return this.live.openIngressOf(existing).then((found) => [...open, ...found]);
     }
     return open;
   }
 
   private offline(what: string): Unknowable {
-    return new Unknowable(`could not be evaluated offline: ${what} (--live looks it up read-only)`);
+    return new Unknowable(this.outside(what));
   }
 }

@@ -64,6 +64,8 @@ export interface PlannedNetwork {
 export interface PlannedFile {
   readonly file: string;
   readonly kind: 'CloudFormation template' | 'Terraform plan';
+  /** What "defined in …" refers to in reasons: `the file`, or a CDK stack. */
+  readonly scope: string;
   readonly notebooks: readonly PlannedNotebook[];
   readonly network: PlannedNetwork;
 }

@@ -9,10 +9,11 @@ import {
   checkNotebook,
   type FailedCheck,
   factsNeeded,
+  type NetworkFacts,
   type UnevaluatedCheck,
   verdictOf,
 } from '../evaluate';
-import { notebookFromCloudFormation } from '../notebook';
+import { type Notebook, notebookFromCloudFormation } from '../notebook';
 import type { RuleParameters } from '../parameters';
 import { type LiveNetwork, plannedFacts } from './facts';
 import type { PlannedFile, PlannedNotebook, SourceLocation } from './planned';
@@ -54,6 +55,27 @@ async function scanNotebook(
   parameters: RuleParameters,
   live: LiveNetwork | undefined,
 ): Promise<NotebookResult> {
+  const prepared = prepareNotebook(planned, parameters);
+  if ('result' in prepared) return prepared.result;
+  try {
+    const facts = await plannedFacts(planned, factsNeeded(prepared.notebook, parameters), file, live);
+    return judgeNotebook(planned, prepared.notebook, facts, parameters);
+  } catch (error) {
+    return {
+      location: planned.location,
+      name: prepared.notebook.name,
+      failed: [],
+      unevaluated: [],
+      error: errorText(error),
+    };
+  }
+}
+
+/** The rule's Notebook view of a planned notebook, or its result already when it cannot be judged. */
+export function prepareNotebook(
+  planned: PlannedNotebook,
+  parameters: RuleParameters,
+): { readonly notebook: Notebook } | { readonly result: NotebookResult } {
   const { location } = planned;
   const name =
     typeof planned.properties.NotebookInstanceName === 'string'
@@ -61,30 +83,37 @@ async function scanNotebook(
       : location.name;
   if (planned.unresolved) {
     const reason = planned.unresolved;
-    return {
-      location,
-      name,
-      failed: [],
-      unevaluated: enabledChecks(parameters).map((check) => ({ check, reason })),
-    };
+    const unevaluated = enabledChecks(parameters).map((check) => ({ check, reason }));
+    return { result: { location, name, failed: [], unevaluated } };
   }
   try {
-    const notebook = notebookFromCloudFormation(planned.properties, location.name);
-    const facts = await plannedFacts(planned, factsNeeded(notebook, parameters), file, live);
-    const results = checkNotebook(notebook, facts, parameters);
-    const verdict = verdictOf(results);
-    return {
-      location,
-      name,
-      ...(verdict && { compliance: verdict.compliance }),
-      ...(verdict?.annotation && { annotation: verdict.annotation }),
-      failed: results.failed,
-      unevaluated: results.unevaluated,
-    };
+    return { notebook: notebookFromCloudFormation(planned.properties, location.name) };
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { location, name, failed: [], unevaluated: [], error: reason };
+    return { result: { location, name, failed: [], unevaluated: [], error: errorText(error) } };
   }
+}
+
+/** The rule's checks on the notebook and its facts. */
+export function judgeNotebook(
+  planned: PlannedNotebook,
+  notebook: Notebook,
+  facts: NetworkFacts,
+  parameters: RuleParameters,
+): NotebookResult {
+  const results = checkNotebook(notebook, facts, parameters);
+  const verdict = verdictOf(results);
+  return {
+    location: planned.location,
+    name: notebook.name,
+    ...(verdict && { compliance: verdict.compliance }),
+    ...(verdict?.annotation && { annotation: verdict.annotation }),
+    failed: results.failed,
+    unevaluated: results.unevaluated,
+  };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** The checks the parameters turn on (S2 always). */

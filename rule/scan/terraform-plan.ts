@@ -150,6 +150,7 @@ export function readTerraformPlan(text: string, file: string): PlannedFile {
   return {
     file,
     kind: 'Terraform plan',
+    scope: 'the file',
     notebooks,
     network: {
       vpcs,
