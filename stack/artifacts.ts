@@ -13,6 +13,7 @@ import type { AutomationDocument } from '../remediation/types';
 /** Paths inside the package. A Lambda bundle is a folder: its index.js and a package.json marking it CommonJS. */
 export const ARTIFACTS = {
   ruleBundle: 'dist/rule',
+  hookBundle: 'dist/hook',
   runbook: 'dist/remediation/runbook.json',
 } as const;
 
@@ -36,7 +37,7 @@ export function artifactPath(relativePath: string): string {
   return path;
 }
 
-/** The code of a Lambda from a prebuilt bundle folder under dist/ (e.g. ARTIFACTS.ruleBundle), deployed as it is. */
+/** The code of a Lambda from a prebuilt bundle folder under dist/ (ARTIFACTS.ruleBundle, hookBundle), deployed as it is. */
 export function prebuiltLambdaCode(bundleDirectory: string): lambda.Code {
   return lambda.Code.fromAsset(artifactPath(bundleDirectory));
 }

@@ -8,13 +8,14 @@ import type { App } from 'aws-cdk-lib';
 import { Aws, CfnOutput, type IPolicyValidationPlugin } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { HookFunction, NotebookHook } from './detection/cloudformation-hook';
 import { allowConfigToInvoke } from './detection/config-invoke';
 import { StandaloneConfigRule } from './detection/config-rule';
 import { type ConformancePack, conformancePack } from './detection/conformance-pack';
 import { PackDeployment } from './detection/pack-deployment';
 import { RuleFunction } from './detection/rule-function';
 import { NotebookGuardrails } from './guardrails/index';
-import { memberRoleName } from './organization/member-account';
+import { memberHookRoleName, memberRoleName } from './organization/member-account';
 import { OrganizationDeployment } from './organization/organization';
 import type { SharedRoleNames } from './regions/shared-roles';
 import { RemediationKit } from './remediation/remediation-kit';
@@ -51,6 +52,10 @@ export class NotebookVpcGuard extends Construct {
   readonly organization?: OrganizationDeployment;
   /** Deployed only when asked (guardrailManagedPolicy, guardrailScpTargetIds). */
   readonly guardrails?: NotebookGuardrails;
+  /** With cloudFormationHook warn or fail: the hook Lambda (in organization mode, the members' hooks call it). */
+  readonly hookFunction?: HookFunction;
+  /** With cloudFormationHook warn or fail, outside organization mode: the hook itself. */
+  readonly cloudFormationHook?: NotebookHook;
 
   constructor(scope: Construct, id: string, props: NotebookVpcGuardConstructProps = {}) {
     super(scope, id);
@@ -75,6 +80,30 @@ export class NotebookVpcGuard extends Construct {
     this.conformancePack = conformancePack(settings, 'always');
     this.output('RuleFunctionName', fn.functionName, 'The rule Lambda');
     this.guardrails = shared ? undefined : deployGuardrails(this, settings.guardrails);
+    const hookMode = settings.cloudFormationHook;
+    if (hookMode !== 'off') {
+      this.hookFunction = new HookFunction(this, 'CloudFormationHookFunction', {
+        ruleParameters: settings.ruleParameters,
+        logRetentionDays: settings.logRetentionDays,
+        ...(organization && {
+          organization: {
+            ruleName: settings.ruleName,
+            memberAccess: {
+              roleName: memberHookRoleName(organization),
+              organizationId: organization.organizationId,
+            },
+            ...(organization.memberAccountIds && { memberAccountIds: organization.memberAccountIds }),
+          },
+        }),
+      });
+      if (!organization) {
+        this.cloudFormationHook = new NotebookHook(this, 'CloudFormationHook', {
+          mode: hookMode,
+          functionArn: this.hookFunction.function.functionArn,
+          ruleName: settings.ruleName,
+        });
+      }
+    }
 
     if (organization) {
       // The action starts the runbook in each finding's member account, through a role the StackSet deploys.

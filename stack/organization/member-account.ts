@@ -20,6 +20,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { literalTarget } from '../detection/config-resources';
 import {
+  HOOK_WILDCARD_REASON,
+  hookAccessStatement,
+  hookFunctionNames,
+  NotebookHook,
+} from '../detection/cloudformation-hook';
+import {
   conformancePack,
   PACK_SECURITY_GROUP_PARAMETERS,
   type PackTargetValues,
@@ -43,6 +49,11 @@ export function memberRoleName(organization: OrganizationSettings): string {
   return `${organization.memberRoleName}-${Aws.REGION}`;
 }
 
+/** The read-only role the hook Lambda assumes in a member account (same name everywhere, like the rule's). */
+export function memberHookRoleName(organization: OrganizationSettings): string {
+  return `${organization.memberRoleName}-hook-${Aws.REGION}`;
+}
+
 export interface MemberAccountSettings {
   readonly settings: GuardSettings;
   /**
@@ -55,6 +66,8 @@ export interface MemberAccountSettings {
 export class MemberAccountStack extends Stack {
   readonly memberRole: iam.Role;
   readonly kit: RemediationKit;
+  /** With cloudFormationHook warn or fail: the hook on this account's notebooks, calling the admin's Lambda. */
+  readonly cloudFormationHook?: NotebookHook;
   /** The template's parameters: the StackSet must pass exactly these. */
   readonly parameterNames: string[] = [];
 
@@ -93,6 +106,11 @@ export class MemberAccountStack extends Stack {
       this.memberRole.addToPrincipalPolicy(statement);
     for (const finding of RULE_ACCESS_WILDCARD_REASONS) Validations.of(this.memberRole).acknowledge(finding);
 
+    const hookMode = settings.cloudFormationHook;
+    if (hookMode !== 'off') {
+      this.cloudFormationHook = memberHook(this, hookMode, settings.ruleName, organization, adminAccount);
+    }
+
     this.kit = new RemediationKit(this, 'Remediation', settings);
     // Several regions: one template, each stack instance picks its region's target.
     const target = regionalTargets && regionalTarget(this, regionalTargets);
@@ -128,6 +146,38 @@ export class MemberAccountStack extends Stack {
       });
     }
   }
+}
+
+/**
+ * The hook on this account's notebooks, calling the hook Lambda of the admin account in this region (its name
+ * and its role's name are fixed, so one template serves every region), and the read-only role that Lambda
+ * assumes here (EC2 describes only; trusted for that one role of the admin account).
+ */
+function memberHook(
+  stack: Stack,
+  mode: 'warn' | 'fail',
+  ruleName: string,
+  organization: OrganizationSettings,
+  adminAccount: string,
+): NotebookHook {
+  const names = hookFunctionNames(ruleName);
+  const hookRole = new iam.Role(stack, 'HookReadRole', {
+    roleName: memberHookRoleName(organization),
+    description: 'sagemaker-notebook-vpc-guard: the CloudFormation hook Lambda reads network facts here',
+    assumedBy: new iam.AccountPrincipal(adminAccount).withConditions({
+      ArnEquals: { 'aws:PrincipalArn': `arn:${Aws.PARTITION}:iam::${adminAccount}:role/${names.roleName}` },
+    }),
+  });
+  hookRole.addToPrincipalPolicy(hookAccessStatement());
+  Validations.of(hookRole).acknowledge(HOOK_WILDCARD_REASON);
+  const hook = new NotebookHook(stack, 'CloudFormationHook', {
+    mode,
+    functionArn: `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${adminAccount}:function:${names.functionName}`,
+    ruleName,
+  });
+  // A hook request is evaluated at once: the role the Lambda reads through must exist first.
+  hook.node.addDependency(hookRole);
+  return hook;
 }
 
 /** The stack's region's target, from a mapping of every region's (each group slot filled, or empty). */

@@ -48,6 +48,7 @@ export function propsFromContext(node: Pick<Node, 'tryGetContext'>): NotebookVpc
     guardrailManagedPolicy: flag('guardrailManagedPolicy'),
     guardrailManagedPolicyRoles: list('guardrailManagedPolicyRoles'),
     guardrailScpTargetIds: list('guardrailScpTargetIds'),
+    cloudFormationHook: text('cloudFormationHook') as NotebookVpcGuardProps['cloudFormationHook'],
     exemptionAdminPrincipals: list('exemptionAdminPrincipals'),
     regions: list('regions'),
     remediationTargets: remediationTargets(read('remediationTargets')),

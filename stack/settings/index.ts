@@ -2,6 +2,7 @@
 export { InvalidSettingError } from './checks';
 export { propsFromContext } from './context';
 export { type Guardrails, resolveGuardrails } from './guardrails';
+export { CLOUDFORMATION_HOOK_MODES, type CloudFormationHookMode } from './hook';
 export { DEFAULT_MEMBER_ROLE_NAME, type OrganizationSettings } from './organization';
 export * from './props';
 export { type RegionPlan, type RegionProps, resolveRegions } from './regions';

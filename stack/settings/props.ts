@@ -3,6 +3,7 @@
  * app (same names). Types only and the lists of allowed values; resolve.ts turns them into GuardSettings.
  */
 import type { RuleParameters } from '../../rule/parameters';
+import type { CloudFormationHookMode } from './hook';
 
 export const SCHEDULES = [
   'One_Hour',
@@ -78,6 +79,8 @@ export interface NotebookVpcGuardProps {
   readonly guardrailManagedPolicyRoles?: readonly string[];
   /** Organization mode: deploy the guardrail SCP attached to these roots, OUs or accounts. Default: none. */
   readonly guardrailScpTargetIds?: readonly string[];
+  /** A CloudFormation Lambda hook on notebook creates and updates: `off` (default), `warn` or `fail`. */
+  readonly cloudFormationHook?: CloudFormationHookMode;
   /**
    * Regions to deploy into, the first being the home region (where the account-wide resources go). Several
    * regions need NotebookVpcGuardStacks (the cdk app uses it): one stack per region. Default: the stack's region.

@@ -13,6 +13,7 @@ import {
 } from '../../rule/parameters';
 import { checkInteger, checkList, checkOneOf, checkPattern, InvalidSettingError } from './checks';
 import { type Guardrails, resolveGuardrails } from './guardrails';
+import { type CloudFormationHookMode, resolveCloudFormationHook } from './hook';
 import { type OrganizationSettings, resolveOrganization } from './organization';
 import {
   DEPLOYMENTS,
@@ -52,6 +53,7 @@ export interface GuardSettings {
   readonly logRetentionDays: number;
   readonly organization?: OrganizationSettings;
   readonly guardrails: Guardrails;
+  readonly cloudFormationHook: CloudFormationHookMode;
 }
 
 export const DEFAULT_RULE_NAME = 'sagemaker-notebook-vpc-guard';
@@ -114,6 +116,11 @@ export function resolveSettings(props: NotebookVpcGuardProps = {}): GuardSetting
       ruleParameters,
       remediationTarget ? [remediationTarget] : [],
       deployment,
+    ),
+    cloudFormationHook: resolveCloudFormationHook(
+      props.cloudFormationHook,
+      props.ruleName ?? DEFAULT_RULE_NAME,
+      organization !== undefined,
     ),
   };
 }

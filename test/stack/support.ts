@@ -54,6 +54,14 @@ export const MODES = {
     guardrailManagedPolicy: true,
     guardrailManagedPolicyRoles: ['DataScientist'],
   },
+  /** The CloudFormation hook, failing non-compliant notebook deployments (single account)… */
+  cloudFormationHook: { ...TARGET, cloudFormationHook: 'fail', ruleParameters: { forbidOpenIngress: true } },
+  /** …and warning about them in every member account (organization). */
+  organizationHook: {
+    deployment: 'organization',
+    organization: { organizationId: ORGANIZATION_ID, targetOrganizationalUnitIds: [ROOT_OU] },
+    cloudFormationHook: 'warn',
+  },
   /** …and the SCP attached to an OU (organization). */
   guardrailsOrganization: {
     deployment: 'organization',

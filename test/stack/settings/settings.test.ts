@@ -40,6 +40,7 @@ describe('defaults', () => {
       securityHubFindings: 'off',
       logRetentionDays: 365,
       guardrails: { settings: { rule: DEFAULT_PARAMETERS } },
+      cloudFormationHook: 'off',
     });
   });
 
