@@ -18,13 +18,13 @@ import {
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { literalTarget } from '../detection/config-resources';
 import {
   HOOK_WILDCARD_REASON,
   hookAccessStatement,
   hookFunctionNames,
   NotebookHook,
 } from '../detection/cloudformation-hook';
+import { literalTarget } from '../detection/config-resources';
 import {
   conformancePack,
   PACK_SECURITY_GROUP_PARAMETERS,
