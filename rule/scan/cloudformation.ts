@@ -13,6 +13,7 @@ import {
   type ScalarTag,
 } from 'yaml';
 import { describeValue } from '../text';
+import { PlannedNetworkBuilder } from './network-builder';
 import type {
   PlannedFile,
   PlannedIngress,
@@ -107,13 +108,7 @@ export function plannedFromTemplate(template: unknown, origin: TemplateOrigin): 
   });
 
   const notebooks: PlannedNotebook[] = [];
-  const vpcs = new Set<string>();
-  const subnets = new Map<string, { vpc: Reference }>();
-  const routes = new Map<string, PlannedRoute[]>();
-  const associations: { subnet: Reference; routeTable: Reference }[] = [];
-  const internetGateways = new Set<string>();
-  const securityGroups = new Map<string, PlannedIngress[]>();
-  const ingressOf = (key: string) => securityGroups.get(key) ?? securityGroups.set(key, []).get(key) ?? [];
+  const network = new PlannedNetworkBuilder();
 
   for (const [logicalId, resource] of resources) {
     const properties = resource.Properties ?? {};
@@ -123,17 +118,16 @@ export function plannedFromTemplate(template: unknown, origin: TemplateOrigin): 
         notebooks.push(resolve.notebook(properties, locate(logicalId)));
         break;
       case 'AWS::EC2::VPC':
-        vpcs.add(logicalId);
+        network.vpc(logicalId);
         break;
       case 'AWS::EC2::Subnet':
-        subnets.set(logicalId, { vpc: resolve.reference(properties.VpcId, at('VpcId')) });
+        network.subnet(logicalId, resolve.reference(properties.VpcId, at('VpcId')));
         break;
       case 'AWS::EC2::RouteTable':
-        if (!routes.has(logicalId)) routes.set(logicalId, []);
+        network.routeTable({ kind: 'resource', key: logicalId });
         break;
       case 'AWS::EC2::Route': {
         const table = resolve.reference(properties.RouteTableId, at('RouteTableId'));
-        if (table.kind !== 'resource') break;
         const destination = properties.DestinationCidrBlock ?? properties.DestinationIpv6CidrBlock;
         const route: PlannedRoute = {
           ...(typeof destination === 'string' && { destination }),
@@ -141,17 +135,17 @@ export function plannedFromTemplate(template: unknown, origin: TemplateOrigin): 
             gateway: resolve.reference(properties.GatewayId, at('GatewayId')),
           }),
         };
-        routes.set(table.key, [...(routes.get(table.key) ?? []), route]);
+        network.routeTable(table, [route]);
         break;
       }
       case 'AWS::EC2::SubnetRouteTableAssociation':
-        associations.push({
-          subnet: resolve.reference(properties.SubnetId, at('SubnetId')),
-          routeTable: resolve.reference(properties.RouteTableId, at('RouteTableId')),
-        });
+        network.association(
+          resolve.reference(properties.SubnetId, at('SubnetId')),
+          resolve.reference(properties.RouteTableId, at('RouteTableId')),
+        );
         break;
       case 'AWS::EC2::InternetGateway':
-        internetGateways.add(logicalId);
+        network.internetGateway(logicalId);
         break;
       case 'AWS::EC2::SecurityGroup': {
         const inline = properties.SecurityGroupIngress;
@@ -160,12 +154,12 @@ export function plannedFromTemplate(template: unknown, origin: TemplateOrigin): 
           : inline === undefined
             ? []
             : [{}];
-        ingressOf(logicalId).push(...rules);
+        network.securityGroup({ kind: 'resource', key: logicalId }, rules);
         break;
       }
       case 'AWS::EC2::SecurityGroupIngress': {
         const group = resolve.reference(properties.GroupId, at('GroupId'));
-        if (group.kind === 'resource') ingressOf(group.key).push(resolve.ingressRule(properties));
+        network.securityGroup(group, [resolve.ingressRule(properties)]);
         break;
       }
     }
@@ -175,15 +169,7 @@ export function plannedFromTemplate(template: unknown, origin: TemplateOrigin): 
     kind: 'CloudFormation template',
     scope: origin.scope ?? 'the file',
     notebooks,
-    network: {
-      vpcs,
-      subnets,
-      routeTables: new Map([...routes].map(([key, list]) => [key, { routes: list }])),
-      associations,
-      mainRouteTables: new Map(),
-      internetGateways,
-      securityGroups,
-    },
+    network: network.build(),
   };
 }
 

@@ -5,6 +5,7 @@
  * aws_route_table_association, aws_internet_gateway or aws_security_group that will produce it.
  */
 import { describeValue } from '../text';
+import { PlannedNetworkBuilder } from './network-builder';
 import {
   display,
   type PlannedFile,
@@ -69,20 +70,7 @@ export function readTerraformPlan(text: string, file: string): PlannedFile {
   const resourceChangesAt = text.indexOf('"resource_changes"');
 
   const notebooks: PlannedNotebook[] = [];
-  const vpcs = new Set<string>();
-  const subnets = new Map<string, { vpc: Reference }>();
-  const routes = new Map<string, PlannedRoute[]>();
-  const associations: { subnet: Reference; routeTable: Reference }[] = [];
-  const mainRouteTables = new Map<string, Reference>();
-  const internetGateways = new Set<string>();
-  const securityGroups = new Map<string, PlannedIngress[]>();
-  const addRoutes = (table: Reference | undefined, list: readonly PlannedRoute[]) => {
-    if (table?.kind === 'resource') routes.set(table.key, [...(routes.get(table.key) ?? []), ...list]);
-  };
-  const addIngress = (group: Reference | undefined, rules: readonly PlannedIngress[]) => {
-    if (group?.kind === 'resource')
-      securityGroups.set(group.key, [...(securityGroups.get(group.key) ?? []), ...rules]);
-  };
+  const network = new PlannedNetworkBuilder();
 
   for (const rc of changes) {
     const value = (attribute: string) => reader.value(rc, attribute);
@@ -95,21 +83,21 @@ export function readTerraformPlan(text: string, file: string): PlannedFile {
         });
         break;
       case 'aws_vpc':
-        vpcs.add(rc.address);
+        network.vpc(rc.address);
         break;
       case 'aws_subnet':
-        subnets.set(rc.address, { vpc: reference('vpc_id') ?? unknown(`${rc.address}.vpc_id is not set`) });
+        network.subnet(rc.address, reference('vpc_id') ?? unknown(`${rc.address}.vpc_id is not set`));
         break;
       case 'aws_route_table':
-        addRoutes({ kind: 'resource', key: rc.address }, reader.inlineRoutes(rc, 'route'));
+        network.routeTable({ kind: 'resource', key: rc.address }, reader.inlineRoutes(rc, 'route'));
         break;
       case 'aws_default_route_table':
-        addRoutes(reference('default_route_table_id'), reader.inlineRoutes(rc, 'route'));
+        network.routeTable(reference('default_route_table_id'), reader.inlineRoutes(rc, 'route'));
         break;
       case 'aws_route': {
         const destination = value('destination_cidr_block') ?? value('destination_ipv6_cidr_block');
         const gateway = reference('gateway_id');
-        addRoutes(reference('route_table_id'), [
+        network.routeTable(reference('route_table_id'), [
           { ...(typeof destination === 'string' && { destination }), ...(gateway && { gateway }) },
         ]);
         break;
@@ -117,50 +105,42 @@ export function readTerraformPlan(text: string, file: string): PlannedFile {
       case 'aws_route_table_association': {
         const subnet = reference('subnet_id');
         const routeTable = reference('route_table_id');
-        if (subnet && routeTable) associations.push({ subnet, routeTable });
+        if (subnet && routeTable) network.association(subnet, routeTable);
         break;
       }
       case 'aws_main_route_table_association': {
         const vpc = reference('vpc_id');
         const routeTable = reference('route_table_id');
-        if (vpc?.kind === 'resource' && routeTable) mainRouteTables.set(vpc.key, routeTable);
+        if (vpc?.kind === 'resource' && routeTable) network.mainRouteTable(vpc.key, routeTable);
         break;
       }
       case 'aws_internet_gateway':
-        internetGateways.add(rc.address);
+        network.internetGateway(rc.address);
         break;
       case 'aws_security_group':
-        addIngress({ kind: 'resource', key: rc.address }, reader.inlineIngress(rc));
+        network.securityGroup({ kind: 'resource', key: rc.address }, reader.inlineIngress(rc));
         break;
       case 'aws_security_group_rule':
         if (value('type') === 'ingress')
-          addIngress(reference('security_group_id'), [reader.cidrs(rc, ['cidr_blocks', 'ipv6_cidr_blocks'])]);
+          network.securityGroup(reference('security_group_id'), [
+            reader.cidrs(rc, ['cidr_blocks', 'ipv6_cidr_blocks']),
+          ]);
         break;
       case 'aws_vpc_security_group_ingress_rule':
-        addIngress(reference('security_group_id'), [reader.cidrs(rc, ['cidr_ipv4', 'cidr_ipv6'])]);
+        network.securityGroup(reference('security_group_id'), [reader.cidrs(rc, ['cidr_ipv4', 'cidr_ipv6'])]);
         break;
     }
   }
   // Routes added to a new VPC's main table (through its main_route_table_id) make it that VPC's main table.
-  for (const vpc of vpcs) {
-    const main = mainTableKey(vpc);
-    if (routes.has(main) && !mainRouteTables.has(vpc))
-      mainRouteTables.set(vpc, { kind: 'resource', key: main });
+  for (const [vpc, main] of network.routedMainTables(mainTableKey)) {
+    network.mainRouteTable(vpc, { kind: 'resource', key: main });
   }
   return {
     file,
     kind: 'Terraform plan',
     scope: 'the file',
     notebooks,
-    network: {
-      vpcs,
-      subnets,
-      routeTables: new Map([...routes].map(([key, list]) => [key, { routes: list }])),
-      associations,
-      mainRouteTables,
-      internetGateways,
-      securityGroups,
-    },
+    network: network.build(),
   };
 }
 

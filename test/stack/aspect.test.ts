@@ -2,51 +2,20 @@
 import { App, AspectPriority, Aspects, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { describe, expect, it } from 'vitest';
 import { InvalidParameterError } from '../../rule/parameters';
 import { NotebookVpcGuardAspect, type NotebookVpcGuardAspectProps } from '../../stack/aspect/index';
-
-const ROLE = 'arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole-ml';
+import { notebooksWithNetwork } from '../fixtures/cdk-notebooks';
 
 function notebooksApp(props: NotebookVpcGuardAspectProps = {}) {
   const app = new App({ analyticsReporting: false });
   const network = new Stack(app, 'Network');
   const stack = new Stack(app, 'Notebooks');
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 1,
-    natGateways: 1,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    ],
-  });
-  const open = new ec2.SecurityGroup(stack, 'Open', { vpc });
-  open.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(8888));
-  const tight = new ec2.SecurityGroup(stack, 'Tight', { vpc });
-  tight.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443));
+  const { notebook } = notebooksWithNetwork(stack, 8888);
   const sharedVpc = new ec2.Vpc(network, 'Shared', {
     maxAzs: 1,
     natGateways: 0,
     subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
-  const notebook = (id: string, extra: Partial<sagemaker.CfnNotebookInstanceProps>) =>
-    new sagemaker.CfnNotebookInstance(stack, id, { instanceType: 'ml.t3.medium', roleArn: ROLE, ...extra });
-  notebook('Private', {
-    subnetId: vpc.privateSubnets[0]?.subnetId ?? '',
-    securityGroupIds: [tight.securityGroupId],
-    directInternetAccess: 'Disabled',
-  });
-  notebook('Public', {
-    subnetId: vpc.publicSubnets[0]?.subnetId ?? '',
-    securityGroupIds: [open.securityGroupId],
-    directInternetAccess: 'Disabled',
-  });
-  notebook('NoSubnet', {});
-  notebook('Existing', {
-    subnetId: 'subnet-0aa11bb22cc33dd44',
-    securityGroupIds: ['sg-0d1e2f3a4b5c6d7e8'],
-    directInternetAccess: 'Disabled',
   });
   notebook('CrossStack', {
     subnetId: sharedVpc.isolatedSubnets[0]?.subnetId ?? '',

@@ -2,13 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS } from '../../../rule/parameters';
 import { readCloudFormationTemplate } from '../../../rule/scan/cloudformation';
 import { ScanInputError } from '../../../rule/scan/planned';
 import { exitStatus } from '../../../rule/scan/scan';
+import { notebooksWithNetwork } from '../../fixtures/cdk-notebooks';
 import { exampleAccountNetwork, outcome, scanTemplate } from './support';
 
 const YAML_TEMPLATE = readFileSync(
@@ -24,40 +24,7 @@ function synthesizedNotebooks() {
     analyticsReporting: false,
   });
   const stack = new Stack(app, 'MlNotebooks');
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 1,
-    natGateways: 1,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    ],
-  });
-  const tight = new ec2.SecurityGroup(stack, 'Tight', { vpc, allowAllOutbound: false });
-  tight.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443));
-  const open = new ec2.SecurityGroup(stack, 'Open', { vpc });
-  open.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
-  const role = 'arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole-ml';
-  const notebook = (id: string, props: Partial<sagemaker.CfnNotebookInstanceProps>) =>
-    new sagemaker.CfnNotebookInstance(stack, id, { instanceType: 'ml.t3.medium', roleArn: role, ...props });
-  const [privateSubnet] = vpc.privateSubnets;
-  const [publicSubnet] = vpc.publicSubnets;
-  if (!privateSubnet || !publicSubnet) throw new Error('the VPC has no subnets');
-  notebook('Private', {
-    subnetId: privateSubnet.subnetId,
-    securityGroupIds: [tight.securityGroupId],
-    directInternetAccess: 'Disabled',
-  });
-  notebook('Public', {
-    subnetId: publicSubnet.subnetId,
-    securityGroupIds: [open.securityGroupId],
-    directInternetAccess: 'Disabled',
-  });
-  notebook('NoSubnet', {});
-  notebook('Existing', {
-    subnetId: 'subnet-0aa11bb22cc33dd44',
-    securityGroupIds: ['sg-0d1e2f3a4b5c6d7e8'],
-    directInternetAccess: 'Disabled',
-  });
+  const { vpc, publicSubnet, open } = notebooksWithNetwork(stack, 22);
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
   const logicalId = (value: string) => (stack.resolve(value) as { Ref: string }).Ref;
