@@ -9,6 +9,7 @@ import { interpreterFor, probePython } from '../support/python';
 import { measureChangeEvents, reportChangeEvents } from './change-events';
 import { measureColdStart, reportColdStart } from './cold-start';
 import { milliseconds } from './format';
+import { measureHookAnswers, reportHookAnswers } from './hook';
 import { describeMachine } from './machine';
 import { measureRunbookHappyPath, reportRunbook } from './runbook';
 import { reportSweepScale } from './sweep-report';
@@ -48,6 +49,7 @@ const SECTIONS: Record<string, Section> = {
     targets.push(...sweepTargets(result));
     return reportSweepScale(result);
   },
+  hook: async () => reportHookAnswers(await measureHookAnswers()),
 };
 
 const requested = process.argv.slice(2);
