@@ -1,7 +1,7 @@
 /**
  * The built hook, dist/hook/index.js, in a child process against the fake AWS endpoint serving the example
- * account: one create request per example notebook, answered with the verdict the example expects. It prints
- * the answer times (cold first request, then warm) as a figure, not a timed assertion.
+ * account: one create request per example notebook, answered with the verdict the example expects. Its answer
+ * times are a benchmark figure (`npm run bench -- hook`), not an assertion.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOOK_BUNDLE } from '../../../rule/build';
@@ -43,9 +43,5 @@ describe('dist/hook/index.js against the fake AWS endpoint', () => {
     expect(
       answers.filter((answer) => answer.hookStatus === 'FAILED').every((a) => a.errorCode === 'NonCompliant'),
     ).toBe(true);
-    const [cold, ...warm] = results.map((result) => result.durationMs);
-    console.log(
-      `hook answer time: cold ${cold?.toFixed(0)} ms, warm median ${warm.sort((a, b) => a - b)[Math.floor(warm.length / 2)]?.toFixed(1)} ms (${results.length} requests)`,
-    );
   });
 });
