@@ -7,6 +7,9 @@
 import type { DescribeNotebookInstanceOutput, NotebookInstanceSummary, Tag } from '@aws-sdk/client-sagemaker';
 import { describeValue } from './text';
 
+/** The resource type, as Config, CloudFormation and its hooks name it. */
+export const NOTEBOOK_RESOURCE_TYPE = 'AWS::SageMaker::NotebookInstance';
+
 export type DirectInternetAccess = 'Enabled' | 'Disabled';
 
 /** Who the notebook is, as far as the source says (a deleted notebook's item still names it). */

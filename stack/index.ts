@@ -2,8 +2,8 @@
  * The package's root (`import … from 'sagemaker-notebook-vpc-guard'`, package.json `exports`): the
  * NotebookVpcGuard construct and its props, the settings it validates, the rule's parameters, the guardrail
  * generator and its construct, and the helpers that deploy the prebuilt artifacts. Everything a user may import
- * is exported here, one statement per module (Biome keeps them sorted by path): the CDK aspect that checks
- * notebooks before they are deployed (NotebookVpcGuardAspect) belongs here too. Compiled to dist/lib/ by
+ * is exported here, one statement per module (Biome keeps them sorted by path), including the CDK aspect that
+ * checks notebooks before they are deployed (NotebookVpcGuardAspect). Compiled to dist/lib/ by
  * `npm run build` (stack/build.ts).
  */
 
@@ -17,8 +17,10 @@ export {
   toInputParameters,
   toRuleParameters,
 } from '../rule/parameters';
-// The built artifacts the package ships (dist/rule, dist/remediation/runbook.json) and how a Lambda deploys one.
+// The built artifacts the package ships (dist/rule, dist/hook, dist/remediation/runbook.json) and how a Lambda deploys one.
 export { ARTIFACTS, artifactPath, builtRunbook, MissingArtifactError, prebuiltLambdaCode } from './artifacts';
+// Before a notebook is deployed: the rule's checks at `cdk synth`, as a CDK aspect for any app.
+export { NotebookVpcGuardAspect, type NotebookVpcGuardAspectProps } from './aspect/index';
 // The construct; its props and settings are below (settings/index).
 export {
   NotebookVpcGuard,

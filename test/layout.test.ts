@@ -115,10 +115,11 @@ describe('layout', () => {
     };
     visit('stack/index.ts');
     expect(reached.size).toBeGreaterThan(10);
-    // The runbook is deployed as built (dist/remediation/runbook.json), the Lambda as bundled (dist/rule): their
-    // sources, the bundler and the repository's own CDK app are not shipped and must never be loaded.
+    // The runbook is deployed as built (dist/remediation/runbook.json), the Lambdas as bundled (dist/rule,
+    // dist/hook): their sources, the bundler, the CLI's file scans and output, and the repository's own CDK app
+    // are not shipped and must never be loaded.
     const buildOnly =
-      /^(?:remediation\/(?:runbook|scripts|steps-[\w-]+|build|index)\.ts|rule\/(?:build|cli|config\/.+)\.ts|stack\/(?:app|build)\.ts|offline\/)/;
+      /^(?:remediation\/(?:runbook|scripts|steps-[\w-]+|build|index)\.ts|rule\/(?:build|cli|config\/.+|hook\/.+|scan\/(?:run|sarif|output))\.ts|stack\/(?:app|build)\.ts|offline\/)/;
     expect([...reached].filter((file) => buildOnly.test(file))).toEqual([]);
   });
 });

@@ -10,10 +10,13 @@
  *   A3  eventLeftScope: true → NOT_APPLICABLE
  *   A4  a CI of another resource type → NOT_APPLICABLE (reported under that CI's own type)
  */
+
 import type { ConfigurationItem as ApiConfigurationItem } from '@aws-sdk/client-config-service';
+import { NOTEBOOK_RESOURCE_TYPE } from '../notebook';
 import { describeValue } from '../text';
 
-export const NOTEBOOK_RESOURCE_TYPE = 'AWS::SageMaker::NotebookInstance';
+/** Re-exported where the Config path has always offered it. */
+export { NOTEBOOK_RESOURCE_TYPE };
 
 /** The event Config sends a custom Lambda rule. */
 export interface ConfigRuleEvent {

@@ -8,9 +8,8 @@
  *   H6  a fact that cannot be read, bad parameters, a malformed request   → FAILED, InternalFailure (handler.ts)
  */
 import { assessNotebook } from '../assess';
-import { NOTEBOOK_RESOURCE_TYPE } from '../config/event';
 import type { NetworkFactsSource } from '../network';
-import { notebookFromCloudFormation } from '../notebook';
+import { NOTEBOOK_RESOURCE_TYPE, notebookFromCloudFormation } from '../notebook';
 import type { RuleParameters } from '../parameters';
 import { type HookErrorCode, type HookRequest, MalformedHookRequestError } from './request';
 

@@ -14,7 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { NOTEBOOK_RESOURCE_TYPE } from '../../rule/config/event';
+import { NOTEBOOK_RESOURCE_TYPE } from '../../rule/notebook';
 import { type RuleParameters, toInputParameters } from '../../rule/parameters';
 import { ARTIFACTS, prebuiltLambdaCode } from '../artifacts';
 import { nagValue } from '../nag';

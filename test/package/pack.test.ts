@@ -138,12 +138,17 @@ describe('npm pack', () => {
       /^README(?:\.ja)?\.md$/,
       /^LICENSE$/,
       /^dist\/lib\/.+\.(?:js|d\.ts)$/,
-      /^dist\/(?:rule|cli)\/(?:index\.js|package\.json)$/,
+      /^dist\/(?:rule|hook|cli)\/(?:index\.js|package\.json)$/,
       /^dist\/remediation\/runbook\.json$/,
     ];
     expect(paths.filter((path) => !allowed.some((pattern) => pattern.test(path)))).toEqual([]);
     expect(paths).toEqual(
-      expect.arrayContaining(['dist/rule/index.js', 'dist/remediation/runbook.json', 'LICENSE']),
+      expect.arrayContaining([
+        'dist/rule/index.js',
+        'dist/hook/index.js',
+        'dist/remediation/runbook.json',
+        'LICENSE',
+      ]),
     );
     // The library never loads what only builds it: the runbook's sources and the bundler's entry points.
     for (const source of [
@@ -168,7 +173,12 @@ describe('npm pack', () => {
   });
 
   it('ships the bundles and the runbook exactly as built', () => {
-    for (const file of ['dist/rule/index.js', 'dist/cli/index.js', 'dist/remediation/runbook.json']) {
+    for (const file of [
+      'dist/rule/index.js',
+      'dist/hook/index.js',
+      'dist/cli/index.js',
+      'dist/remediation/runbook.json',
+    ]) {
       expect(readFileSync(join(installed, file)).equals(readFileSync(join(ROOT, file)))).toBe(true);
     }
   });
