@@ -32,6 +32,9 @@ export interface Verdict {
   readonly failedChecks?: readonly CheckId[];
 }
 
+/** Destinations and sources that mean "the whole internet". */
+export const ANYWHERE: readonly string[] = ['0.0.0.0/0', '::/0'];
+
 /** A route that makes a subnet public. */
 export interface InternetGatewayRoute {
   readonly routeTableId: string;

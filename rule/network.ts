@@ -11,11 +11,15 @@ import {
   type RouteTable,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import type { FactsNeeded, InternetGatewayRoute, NetworkFacts, OpenIngress } from './evaluate';
+import {
+  ANYWHERE,
+  type FactsNeeded,
+  type InternetGatewayRoute,
+  type NetworkFacts,
+  type OpenIngress,
+} from './evaluate';
 
 export const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
-/** Destinations and sources that mean "the whole internet". */
-export const ANYWHERE: readonly string[] = ['0.0.0.0/0', '::/0'];
 
 export class NetworkLookupError extends Error {
   override readonly name = 'NetworkLookupError';

@@ -4,7 +4,6 @@
  * `LifecycleConfigName` vs DescribeNotebookInstance's `SecurityGroups`, …): this file is the only place that
  * reads either, each through its own typed accessor, so the two are never mixed.
  */
-import type { DescribeNotebookInstanceOutput, NotebookInstanceSummary, Tag } from '@aws-sdk/client-sagemaker';
 import { describeValue } from './text';
 
 /** The resource type, as Config, CloudFormation and its hooks name it. */
@@ -31,6 +30,31 @@ export interface Notebook extends NotebookIdentity {
 
 export class MalformedNotebookError extends Error {
   override readonly name = 'MalformedNotebookError';
+}
+
+/**
+ * The DescribeNotebookInstance fields the view reads (API names). The SDK's DescribeNotebookInstanceOutput has
+ * them; they are typed here so that the view, which the CDK library ships, needs no SDK at run time or in types.
+ */
+export interface NotebookDescription {
+  readonly NotebookInstanceName?: string;
+  readonly NotebookInstanceArn?: string;
+  readonly CreationTime?: Date;
+  readonly SubnetId?: string;
+  readonly SecurityGroups?: readonly string[];
+  readonly DirectInternetAccess?: string;
+}
+
+/** The ListNotebookInstances fields that say who a notebook is (the SDK's NotebookInstanceSummary has them). */
+export type NotebookSummary = Pick<
+  NotebookDescription,
+  'NotebookInstanceName' | 'NotebookInstanceArn' | 'CreationTime'
+>;
+
+/** A tag as ListTags (and CloudFormation, and the SDK's Tag) write it. */
+export interface NotebookTag {
+  readonly Key?: string;
+  readonly Value?: string;
 }
 
 /**
@@ -86,8 +110,8 @@ export function notebookFromCloudFormation(properties: unknown, logicalId: strin
 
 /** From DescribeNotebookInstance (API keys) and ListTags. */
 export function notebookFromDescription(
-  description: DescribeNotebookInstanceOutput,
-  tags: readonly Tag[],
+  description: NotebookDescription,
+  tags: readonly NotebookTag[],
 ): Notebook {
   const name = description.NotebookInstanceName;
   if (!name) throw new MalformedNotebookError('DescribeNotebookInstance returned no NotebookInstanceName');
@@ -97,20 +121,20 @@ export function notebookFromDescription(
     ...(arn && { arn }),
     ...(createdAt && { createdAt }),
     ...subnet(description.SubnetId),
-    securityGroupIds: description.SecurityGroups ?? [],
+    securityGroupIds: [...(description.SecurityGroups ?? [])],
     directInternetAccess: directInternetAccess(description.DirectInternetAccess, name),
     tags: tagMap(tags),
   };
 }
 
 /** From ListNotebookInstances: who a listed notebook is (it may be gone by the time it is described). */
-export function identityFromSummary(summary: NotebookInstanceSummary): NotebookIdentity {
+export function identityFromSummary(summary: NotebookSummary): NotebookIdentity {
   const { NotebookInstanceName: name, NotebookInstanceArn: arn, CreationTime: createdAt } = summary;
   if (!name) throw new MalformedNotebookError('ListNotebookInstances returned a notebook without a name');
   return { name, ...(arn && { arn }), ...(createdAt && { createdAt }) };
 }
 
-export function tagMap(tags: readonly Tag[]): Record<string, string> {
+export function tagMap(tags: readonly NotebookTag[]): Record<string, string> {
   return Object.fromEntries(
     tags.flatMap((tag) => (tag.Key === undefined ? [] : [[tag.Key, tag.Value ?? '']])),
   );
@@ -132,7 +156,7 @@ function cloudFormationTags(tags: unknown, logicalId: string): Record<string, st
       `Tags of notebook ${describeValue(logicalId)} must be a list of {Key, Value}`,
     );
   }
-  return tagMap(tags as Tag[]);
+  return tagMap(tags as NotebookTag[]);
 }
 
 function subnet(subnetId: string | undefined): { subnetId?: string } {

@@ -3,14 +3,15 @@
  * EC2 (read-only, the rule's own cached lookups) for what already exists. A fact neither can give is left
  * out with the reason, so its check is reported as not evaluated rather than guessed (S11).
  */
-import type {
-  FactsNeeded,
-  InternetGatewayRoute,
-  NetworkFactName,
-  NetworkFacts,
-  OpenIngress,
+import {
+  ANYWHERE,
+  type FactsNeeded,
+  type InternetGatewayRoute,
+  type NetworkFactName,
+  type NetworkFacts,
+  type OpenIngress,
 } from '../evaluate';
-import { ANYWHERE, type NetworkFactsLookup } from '../network';
+
 import {
   display,
   type PlannedFile,
@@ -20,8 +21,15 @@ import {
   sameReference,
 } from './planned';
 
-/** The read-only EC2 lookups a scan may make with --live. */
-export type LiveNetwork = Pick<NetworkFactsLookup, 'vpcOf' | 'internetGatewayRouteOf' | 'openIngressOf'>;
+/**
+ * The read-only EC2 lookups a scan may make with --live (the rule's NetworkFactsLookup has them; typed here so
+ * that what the CDK aspect shares with the scans needs no SDK).
+ */
+export interface LiveNetwork {
+  vpcOf(subnetId: string): Promise<string>;
+  internetGatewayRouteOf(subnetId: string, vpcId: string): Promise<InternetGatewayRoute | null>;
+  openIngressOf(groupIds: readonly string[]): Promise<OpenIngress[]>;
+}
 
 /** A fact that cannot be had: the reason becomes the unevaluated check's. */
 class Unknowable {
