@@ -2,6 +2,7 @@
  * Security Hub's side of the fake account: whether it is enabled, how a disabled one refuses, the findings it
  * holds (by Id, as last accepted) and every finding BatchImportFindings was sent, with what became of it.
  */
+import { InjectedFailures } from './injected-failures';
 import type { JsonObject } from './wire.js';
 
 /**
@@ -28,7 +29,7 @@ export class SecurityHubState {
   /** Every finding received, in order. */
   readonly imports: ImportedFinding[] = [];
   private readonly stored = new Map<string, JsonObject>();
-  private readonly pendingFailures = new Map<string, number>();
+  private readonly injectedFailures = new InjectedFailures();
 
   /** The finding as Security Hub holds it, by Id. */
   finding(id: string): JsonObject | undefined {
@@ -49,14 +50,11 @@ export class SecurityHubState {
 
   /** The next `times` imports of this finding Id report it in FailedFindings. */
   failFindingsFor(id: string, times = Number.POSITIVE_INFINITY): void {
-    this.pendingFailures.set(id, times);
+    this.injectedFailures.add(id, times);
   }
 
   takeFindingFailure(id: string): boolean {
-    const remaining = this.pendingFailures.get(id) ?? 0;
-    if (remaining <= 0) return false;
-    this.pendingFailures.set(id, remaining - 1);
-    return true;
+    return this.injectedFailures.take(id);
   }
 
   /** How many times each finding was stored: "imported exactly once" means all 1. */

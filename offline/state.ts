@@ -3,8 +3,10 @@
  * writes. Tests reach in through it to change the world mid-run (delete a notebook, break a subnet) and
  * to read what Config received.
  */
+
 import type { ComplianceType } from '@aws-sdk/client-config-service';
 import type { RouteTable, SecurityGroup, Subnet } from '@aws-sdk/client-ec2';
+import { InjectedFailures } from './injected-failures';
 import type { DiscoveredResource, Inventory, InventoryNotebook } from './inventory.js';
 import { SecurityHubState } from './security-hub-state.js';
 
@@ -57,7 +59,7 @@ export class FakeAwsState {
   private readonly notebooksByName = new Map<string, InventoryNotebook>();
   private readonly notebooksByLowercaseArn = new Map<string, InventoryNotebook>();
   private readonly evaluations = new Map<string, StoredEvaluation>();
-  private readonly pendingFailures = new Map<string, number>();
+  private readonly injectedFailures = new InjectedFailures();
 
   constructor(inventory: Inventory, options: FakeAwsStateOptions = {}) {
     const copy = structuredClone(inventory);
@@ -137,15 +139,12 @@ export class FakeAwsState {
 
   /** The next `times` PutEvaluations that include this resource id report it in FailedEvaluations. */
   failEvaluationsFor(resourceId: string, times = Number.POSITIVE_INFINITY): void {
-    this.pendingFailures.set(resourceId, times);
+    this.injectedFailures.add(resourceId, times);
   }
 
   /** Consumes one injected failure for the resource, if any is pending. */
   takeEvaluationFailure(resourceId: string): boolean {
-    const remaining = this.pendingFailures.get(resourceId) ?? 0;
-    if (remaining <= 0) return false;
-    this.pendingFailures.set(resourceId, remaining - 1);
-    return true;
+    return this.injectedFailures.take(resourceId);
   }
 
   /** How many times each resource's evaluation was stored: "delivered exactly once" means all 1. */
