@@ -1,5 +1,11 @@
 /** The remediation's public surface, for the CDK stack and the tests. */
 export {
+  CHECK_DOCUMENT,
+  CHECK_DOCUMENT_NAME_DEFAULT,
+  checkDocument,
+  type TrustedSettings,
+} from './check-document';
+export {
   type ApiCall,
   apiCallsOf,
   NOTEBOOK_ROLE_PERMISSIONS,
@@ -11,13 +17,14 @@ export {
   resourceArns,
   TEMPORARY_CONFIG_PREFIX,
 } from './iam';
+export { AWS_USERID, COMPLETED_TAG, DATA_AREA, OWN_AREA, RUNS_AREA } from './layout';
 export {
   BACKUP_PREFIX_DEFAULT,
   PARAMETER_NAMES,
   PARAMETERS,
   type ParameterName,
 } from './parameters';
-export { AUTOMATION_ROLE_PERMISSIONS, RUNBOOK } from './runbook';
+export { AUTOMATION_ROLE_PERMISSIONS, RUNBOOK, runbook } from './runbook';
 export { embeddedScript, SCRIPT_FILES, type ScriptFile } from './scripts';
 export type * from './types';
 export { isApiStep } from './types';

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 
 export const SCRIPT_FILES = [
+  'check_notebook',
   'resolve_notebook',
   'create_backup_config',
   'verify_backup',
@@ -117,15 +118,21 @@ function withHooks(source: string): string {
 
 /**
  * Python with its double-quoted strings single-quoted where they hold no single quote (each `"` costs two
- * bytes in the JSON document; a Python 3.11 f-string cannot hold its own quote, so those keep theirs) and
- * trailing comments dropped. Strings are skipped whole: nothing inside one changes.
+ * bytes in the JSON document; a Python 3.11 f-string cannot hold its own quote, so those keep theirs),
+ * trailing comments dropped, and the lines of a bracketed expression joined into one (Python joins them
+ * anyway; each line break and indent costs bytes). Strings are skipped whole: nothing inside one changes.
  */
 export function compactPython(code: string): string {
   let compacted = '';
   let at = 0;
+  let depth = 0;
   while (at < code.length) {
     const char = code.charAt(at);
-    if (char === '#') {
+    if (char === '\n' && depth > 0) {
+      while (/\s/.test(code.charAt(at))) at += 1;
+      const joinsTight = /[([{]$/.test(compacted) || /[)\]}]/.test(code.charAt(at));
+      compacted = compacted.replace(/[ \t]+$/, '') + (joinsTight ? '' : ' ');
+    } else if (char === '#') {
       const end = code.indexOf('\n', at);
       compacted = compacted.replace(/[ \t]+$/, '');
       at = end < 0 ? code.length : end;
@@ -140,6 +147,7 @@ export function compactPython(code: string): string {
       compacted += quote === '"' && !body.includes("'") ? `'${body}'` : `${quote}${body}${quote}`;
       at = end + quote.length;
     } else {
+      depth += '([{'.includes(char) ? 1 : ')]}'.includes(char) ? -1 : 0;
       compacted += char;
       at += 1;
     }

@@ -5,23 +5,27 @@
  */
 import { assertStatus, branch, equals, output, sagemakerCall, script, waitForStatus } from './builders';
 import { parameter } from './parameters';
-import { NOTEBOOK, resolved } from './steps-check';
+import { NOTEBOOK, PINNED_IDENTITY, resolved } from './steps-check';
 import { putOwnLifecycleConfigBack } from './steps-lifecycle';
 import type { Step } from './types';
 
 const RESTORE_ORIGINAL = 'RestoreOriginalState';
-const onFailureRestore = {
+/** Any failure or cancellation before the delete puts the notebook back as it was: nothing deleted. */
+export const onFailureRestore = {
   onFailure: `step:${RESTORE_ORIGINAL}`,
   onCancel: `step:${RESTORE_ORIGINAL}`,
 } as const;
 /** One verification attempt polls ~9 minutes; enough attempts for the 720-minute maximum timeout. */
 export const VERIFY_MAX_ATTEMPTS = 81;
 
+/** Where a backup lives; S3 calls name the account as the bucket's expected owner. */
 export const backupLocation = {
   BackupBucketName: parameter('BackupBucketName'),
   BackupPrefix: parameter('BackupPrefix'),
+  AccountId: '{{ global:ACCOUNT_ID }}',
   NotebookName: NOTEBOOK,
   BackupId: resolved('BackupId'),
+  NotebookRoleId: resolved('NotebookRoleId'),
 };
 const byName = { NotebookInstanceName: NOTEBOOK };
 
@@ -33,7 +37,7 @@ export const backupSteps: readonly Step[] = [
     ['ConfigName', 'StartedAt'],
     {
       ...onFailureRestore,
-      description: 'Temporary lifecycle configuration: on start, copy the volume to S3.',
+      description: 'Temporary lifecycle configuration: on start, stop Jupyter and archive the volume to S3.',
     },
   ),
   {
@@ -64,11 +68,11 @@ export const backupSteps: readonly Step[] = [
       StartedAt: output('CreateBackupConfig', 'StartedAt'),
       TimeoutMinutes: parameter('BackupTimeoutMinutes'),
     },
-    ['FileCount', 'TotalBytes'],
+    ['Summary'],
     {
       ...onFailureRestore,
       maxAttempts: VERIFY_MAX_ATTEMPTS,
-      description: 'Marker file count and bytes = S3.',
+      description: "This run's marker says ok and the archive in S3 is the one it describes.",
     },
   ),
   sagemakerCall('StopAfterBackup', 'StopNotebookInstance', byName, onFailureRestore),
@@ -88,7 +92,9 @@ export const backupFailureSteps: readonly Step[] = [
     RESTORE_ORIGINAL,
     'restore_original_state',
     {
+      Mode: resolved('Mode'),
       NotebookName: NOTEBOOK,
+      ...PINNED_IDENTITY,
       OriginalLifecycleConfigName: resolved('OriginalLifecycleConfigName'),
       TemporaryConfigName: resolved('BackupConfigName'),
       WasRunning: resolved('WasRunning'),

@@ -1,11 +1,15 @@
 /**
- * Phase 1: look, never touch. Validate the target network, find the notebook and decide the mode; wait
- * out a status in transition. Every failure here leaves the notebook exactly as it was.
+ * Phase 1: look, never touch. The check document (check-document.ts) validates the target network against the
+ * deployed settings, finds the notebook, verifies any earlier run it would resume and decides the mode; this
+ * runbook reads that decision into ResolveNotebook's outputs and waits out a status in transition. Every failure
+ * here leaves the notebook exactly as it was.
  */
 import { branch, equals, output, script, waitForStatus } from './builders';
+import { CHECK_DOCUMENT_NAME_DEFAULT } from './check-document';
 import { parameter } from './parameters';
 import type { Step } from './types';
 
+export const CHECK = 'CheckNotebook';
 export const RESOLVE = 'ResolveNotebook';
 /** ResolveNotebook's outputs: the facts every later step reads (the same on a fresh and a resumed run). */
 export const RESOLVED_FACTS = [
@@ -19,9 +23,14 @@ export const RESOLVED_FACTS = [
   'HasOwnLifecycleConfig',
   'BackupUri',
   'ManifestKey',
+  'ManifestDigest',
   'BackupConfigName',
   'RestoreConfigName',
   'NeedsStart',
+  'NotebookArn',
+  'CreationTime',
+  'NotebookRoleId',
+  'CheckedAt',
 ] as const;
 export type ResolvedFact = (typeof RESOLVED_FACTS)[number];
 
@@ -31,50 +40,56 @@ export function resolved(fact: ResolvedFact): string {
 
 export const NOTEBOOK = resolved('NotebookName');
 export const ALREADY_COMPLIANT_STEP = 'AlreadyCompliantNothingChanged';
+/** The notebook this run started with: every step that could act on another one of the same name checks it. */
+export const PINNED_IDENTITY = {
+  NotebookArn: resolved('NotebookArn'),
+  CreationTime: resolved('CreationTime'),
+};
 
-export const checkSteps: readonly Step[] = [
-  script(
-    RESOLVE,
-    'resolve_notebook',
+export function checkSteps(checkDocumentName: string = CHECK_DOCUMENT_NAME_DEFAULT): readonly Step[] {
+  return [
     {
-      NotebookInstanceName: parameter('NotebookInstanceName'),
-      SubnetId: parameter('SubnetId'),
-      SecurityGroupIds: parameter('SecurityGroupIds'),
-      DirectInternetAccess: parameter('DirectInternetAccess'),
-      BackupBucketName: parameter('BackupBucketName'),
-      BackupPrefix: parameter('BackupPrefix'),
-      AllowDataLoss: parameter('AllowDataLoss'),
-      AutomationAssumeRole: parameter('AutomationAssumeRole'),
-      AllowUncheckedPermissions: parameter('AllowUncheckedPermissions'),
-      ExecutionId: '{{ automation:EXECUTION_ID }}',
-    },
-    RESOLVED_FACTS,
-    {
+      name: CHECK,
+      action: 'aws:executeAutomation',
       description:
-        'Check the target network, find the notebook or its unfinished manifest, check the role may recreate it, decide. Changes nothing.',
+        'Run the read-only check document: target, rule settings, notebook, earlier runs, permissions.',
+      inputs: {
+        DocumentName: checkDocumentName,
+        RuntimeParameters: {
+          AutomationAssumeRole: parameter('AutomationAssumeRole'),
+          ExecutionId: '{{ automation:EXECUTION_ID }}',
+        },
+      },
     },
-  ),
-  branch(
-    'ChooseMode',
-    [
-      { NextStep: ALREADY_COMPLIANT_STEP, ...equals(resolved('Mode'), 'AlreadyCompliant') },
-      { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeCreate') },
-    ],
-    'WaitForStableStatus',
-  ),
-  waitForStatus('WaitForStableStatus', NOTEBOOK, ['InService', 'Stopped', 'Failed'], 1800, {
-    description: 'Wait out Pending, Stopping and Updating.',
-  }),
-  branch(
-    'ChooseDataPlan',
-    [
-      { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeRestore') },
-      { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeFinish') },
-      { NextStep: 'CreateBackupConfig', ...equals(resolved('DataPlan'), 'Backup') },
-    ],
-    'ChooseStopBeforeDelete',
-  ),
-];
+    script(
+      RESOLVE,
+      'resolve_notebook',
+      { CheckExecutionId: output(CHECK, 'ExecutionId'), CheckDocumentName: checkDocumentName },
+      RESOLVED_FACTS,
+      { description: "The check's decision (a refusal fails here, with its reason). Changes nothing." },
+    ),
+    branch(
+      'ChooseMode',
+      [
+        { NextStep: ALREADY_COMPLIANT_STEP, ...equals(resolved('Mode'), 'AlreadyCompliant') },
+        { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeCreate') },
+      ],
+      'WaitForStableStatus',
+    ),
+    waitForStatus('WaitForStableStatus', NOTEBOOK, ['InService', 'Stopped', 'Failed'], 1800, {
+      description: 'Wait out Pending, Stopping and Updating.',
+    }),
+    branch(
+      'ChooseDataPlan',
+      [
+        { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeRestore') },
+        { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeFinish') },
+        { NextStep: 'CreateBackupConfig', ...equals(resolved('DataPlan'), 'Backup') },
+      ],
+      'ChooseStopBeforeDelete',
+    ),
+  ];
+}
 
 /** The end of the already-compliant path: its name is the message. */
 export const alreadyCompliantStep: Step = {

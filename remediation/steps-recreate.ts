@@ -1,13 +1,14 @@
 /**
- * Phase 3: recreate. Stop, write the manifest (re-checking the backup), delete, create from the manifest,
- * restore the data on first start, put the original lifecycle configuration back, and leave the notebook
- * running or stopped as it was. A failure past the delete is resumed by a rerun (ResolveNotebook finds the
- * manifest and jumps to PrepareManifest).
+ * Phase 3: recreate. Stop, write the manifest (re-checking the backup and that the notebook is still the one this
+ * run started with), delete it, create it again from the manifest, restore the data on first start (the archive
+ * checked against its SHA-256), put the original lifecycle configuration back, and leave the notebook running or
+ * stopped as it was. A failure past the delete is resumed by a rerun (the check finds the manifest and the run
+ * jumps to PrepareManifest).
  */
 import { assertStatus, branch, equals, output, sagemakerCall, script, waitForStatus } from './builders';
 import { parameter } from './parameters';
-import { backupLocation, VERIFY_MAX_ATTEMPTS } from './steps-backup';
-import { NOTEBOOK, resolved } from './steps-check';
+import { backupLocation, onFailureRestore, VERIFY_MAX_ATTEMPTS } from './steps-backup';
+import { NOTEBOOK, PINNED_IDENTITY, resolved } from './steps-check';
 import { putOwnLifecycleConfigBack } from './steps-lifecycle';
 import type { Step } from './types';
 
@@ -36,29 +37,31 @@ export const recreateSteps: readonly Step[] = [
     {
       Mode: resolved('Mode'),
       ...backupLocation,
+      ...PINNED_IDENTITY,
       ManifestKey: resolved('ManifestKey'),
+      ManifestDigest: resolved('ManifestDigest'),
       DataPlan: resolved('DataPlan'),
       WasRunning: resolved('WasRunning'),
+      StartedAt: resolved('CheckedAt'),
       ExecutionId: '{{ automation:EXECUTION_ID }}',
       ...targetNetwork,
     },
-    ['Manifest', 'PreparedAt'],
+    ['Manifest', 'ManifestDigest', 'Deleted', 'PreparedAt'],
     {
+      ...onFailureRestore,
       description:
-        'Re-check the backup; write the full configuration and tags next to it (resume: read them).',
+        'Re-check the notebook and the backup; write the configuration and tags; delete (resume: read them back).',
     },
   ),
   branch(
-    'ChooseDelete',
+    'ChooseResumeStep',
     [
-      { NextStep: 'CreateNotebook', ...equals(resolved('Mode'), 'ResumeCreate') },
       { NextStep: 'StartForRestore', And: [RESUME_RESTORE, equals(resolved('NeedsStart'), 'true')] },
       { NextStep: 'WaitCreated', ...RESUME_RESTORE },
       { NextStep: 'Finish', ...equals(resolved('Mode'), 'ResumeFinish') },
     ],
-    'DeleteNotebook',
+    'CreateNotebook',
   ),
-  sagemakerCall('DeleteNotebook', 'DeleteNotebookInstance', byName),
   script(
     'CreateNotebook',
     'create_notebook',
@@ -80,11 +83,16 @@ export const recreateSteps: readonly Step[] = [
     'verify_restore',
     {
       ...backupLocation,
+      Manifest: MANIFEST,
+      CreationTime: resolved('CreationTime'),
       StartedAt: output('PrepareManifest', 'PreparedAt'),
       TimeoutMinutes: parameter('RestoreTimeoutMinutes'),
     },
-    ['FileCount', 'TotalBytes'],
-    { maxAttempts: VERIFY_MAX_ATTEMPTS },
+    ['Sha256'],
+    {
+      maxAttempts: VERIFY_MAX_ATTEMPTS,
+      description: "This run's restore marker: the archive's SHA-256 matched.",
+    },
   ),
   sagemakerCall('StopAfterRestore', 'StopNotebookInstance', byName),
   waitForStatus('WaitStoppedAfterRestore', NOTEBOOK, ['Stopped', 'Failed'], 900),
@@ -94,17 +102,15 @@ export const recreateSteps: readonly Step[] = [
     'finish',
     {
       Manifest: MANIFEST,
-      BackupBucketName: parameter('BackupBucketName'),
-      ManifestKey: resolved('ManifestKey'),
-      BackupUri: resolved('BackupUri'),
+      ...backupLocation,
+      ExecutionId: '{{ automation:EXECUTION_ID }}',
       RestoreConfigName: resolved('RestoreConfigName'),
     },
     ['SubnetId', 'SecurityGroupIds', 'DirectInternetAccess', 'Backup', 'FinalStatus', 'Summary'],
     {
       isEnd: true,
       maxAttempts: 3,
-      description:
-        'Running if it was, else stopped; temporary configuration deleted; manifest completed; report.',
+      description: 'Running if it was, else stopped; temporary configuration deleted; run completed; report.',
     },
   ),
 ];

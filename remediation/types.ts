@@ -97,6 +97,15 @@ export interface ExecuteScriptStep extends StepBase {
   };
 }
 
+/** Runs another Automation document; its outputs ExecutionId and Status are predefined (not declared). */
+export interface ExecuteAutomationStep extends StepBase {
+  readonly action: 'aws:executeAutomation';
+  readonly inputs: {
+    readonly DocumentName: string;
+    readonly RuntimeParameters: { readonly [name: string]: InputValue };
+  };
+}
+
 export interface SleepStep extends StepBase {
   readonly action: 'aws:sleep';
   readonly inputs: { readonly Duration: string };
@@ -108,6 +117,7 @@ export type Step =
   | AssertPropertyStep
   | BranchStep
   | ExecuteScriptStep
+  | ExecuteAutomationStep
   | SleepStep;
 
 /** Steps that call one AWS API operation natively (their Service/Api are checked against the SDK). */

@@ -2,10 +2,16 @@
 
 The build inlines this module into every script step (SSM runs each step as one self-contained script),
 so keep it small and free of side effects at import time.
+
+Bucket layout under the backup prefix (see the README's threat model):
+  <prefix>/data/<aws:userid>/<notebook>/<backup id>/   written by the notebook (its execution role's own area)
+  <prefix>/runs/<notebook, lowercase>/<execution id>/  written by the automation role only (manifests)
 """
 
 import base64
+import hashlib
 import json
+import re
 import shlex
 import time
 
@@ -22,8 +28,27 @@ POLL_INTERVAL_SECONDS = 15
 
 TEMPORARY_CONFIG_PREFIX = "vpc-guard-"
 MANIFEST_FILE = "manifest.json"
+BACKUP_RECORD_FILE = "backup.json"
+COMPLETED_FILE = "completed.json"
+ARCHIVE_FILE = "volume.tar"
 BACKUP_MARKER_FILE = "backup-complete.json"
 RESTORE_MARKER_FILE = "restore-complete.json"
+# Markers and manifests are small: a bigger object is refused unread, so nobody slows a run down by size.
+MAX_RECORD_BYTES = 65536
+# At most this many keys are listed in one area (a flood of keys cannot slow a run down either).
+MAX_LISTED = 100
+
+# Every value that reaches a hook's shell or a lifecycle configuration matches its pattern here.
+PATTERNS = {
+    "BUCKET": r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+    "PREFIX": r"[a-zA-Z0-9_.-]+(/[a-zA-Z0-9_.-]+)*",
+    "NAME": r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}",
+    "BACKUP_ID": r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}",
+    "REGION": r"[a-z]{2}(-[a-z]+)+-[0-9]",
+    "ROLE_ID": r"[A-Z0-9]{16,128}",
+    "USER_ID": r"[A-Z0-9]{16,128}:[a-zA-Z0-9_+=,.@-]{2,64}",
+    "SHA256": r"[0-9a-f]{64}",
+}
 
 
 def client(service):
@@ -34,18 +59,35 @@ def is_true(value):
     return str(value).strip().lower() == "true"
 
 
-def backup_root(prefix, notebook_name, backup_id):
-    """s3 key prefix (no bucket) of one backup: <prefix>/<notebook>/<backup id>/"""
-    return f"{prefix.strip('/')}/{notebook_name}/{backup_id}/"
+def checked(kind, value):
+    """The value, when it matches PATTERNS[kind]; else a ValueError naming it."""
+    if not isinstance(value, str) or not re.fullmatch(PATTERNS[kind], value):
+        raise ValueError(f"Refusing {kind} {value!r}: it does not match {PATTERNS[kind]}")
+    return value
 
 
-def data_prefix(prefix, notebook_name, backup_id):
-    return backup_root(prefix, notebook_name, backup_id) + "data/"
+def runs_of(prefix, name):
+    """The automation role's own folder of a notebook's runs: <prefix>/runs/<notebook, lowercase>/"""
+    return f"{prefix}/runs/{name.lower()}/"
+
+
+def runs_root(prefix, name, execution_id):
+    """The automation role's own folder of one run: <prefix>/runs/<notebook, lowercase>/<execution id>/"""
+    return f"{runs_of(prefix, name)}{execution_id}/"
+
+
+def data_root(prefix, user_id, name, backup_id):
+    """A notebook role session's folder of one backup: <prefix>/data/<user id>/<notebook>/<backup id>/"""
+    return f"{prefix}/data/{user_id}/{name}/{backup_id}/"
 
 
 def temporary_config_name(purpose, backup_id):
     """Lifecycle configuration names: ≤63 characters of [a-zA-Z0-9-]; a UUID backup id fits."""
     return f"{TEMPORARY_CONFIG_PREFIX}{purpose}-{backup_id}"[:63].rstrip("-")
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
 
 
 def error_code(error):
@@ -70,33 +112,77 @@ def describe_notebook(sagemaker, name):
         raise
 
 
-def read_json(s3, bucket, key):
-    """An S3 JSON object, or None when it does not exist."""
+def identity(notebook):
+    """What tells two notebooks of the same name apart: the ARN and the creation time."""
+    return {"NotebookArn": notebook["NotebookInstanceArn"], "CreationTime": notebook["CreationTime"].isoformat()}
+
+
+def require_same_notebook(notebook, event):
+    """Refuses to act on a notebook other than the one this run resolved (same name, created again meanwhile)."""
+    pinned = {"NotebookArn": event["NotebookArn"], "CreationTime": event["CreationTime"]}
+    if notebook is None or identity(notebook) != pinned:
+        found = identity(notebook) if notebook else "none"
+        raise RuntimeError(f"The notebook is no longer the one this run started with ({pinned}; now {found}): not touched")
+
+
+class NotVerified(Exception):
+    """A marker is missing (yet) or contradicts what is stored; the message says which."""
+
+    pass  # the shipped script drops docstrings: the class still needs a body
+
+
+def read_record(s3, event, key):
+    """(JSON document, raw bytes, LastModified) of a small object, or None when it does not exist."""
     try:
-        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        response = s3.get_object(
+            Bucket=event["BackupBucketName"],
+            Key=key,
+            ExpectedBucketOwner=event["AccountId"],
+            Range=f"bytes=0-{MAX_RECORD_BYTES - 1}",
+        )
     except ClientError as error:
         if error_code(error) in ("NoSuchKey", "404", "NotFound"):
             return None
         raise
-    return json.loads(body)
+    total = int(response.get("ContentRange", "/0").rsplit("/", 1)[1])
+    if total > MAX_RECORD_BYTES:
+        raise NotVerified(f"s3://{event['BackupBucketName']}/{key} holds {total} bytes: not a record of ours")
+    raw = response["Body"].read()
+    return json.loads(raw), raw, response["LastModified"]
 
 
-def write_json(s3, bucket, key, document):
+def write_json(s3, event, key, document):
+    """Writes a JSON record; returns the bytes written."""
+    body = json.dumps(document, sort_keys=True, default=str).encode("utf-8")
     s3.put_object(
-        Bucket=bucket,
+        Bucket=event["BackupBucketName"],
         Key=key,
-        Body=json.dumps(document, indent=2, sort_keys=True, default=str).encode("utf-8"),
+        Body=body,
         ContentType="application/json",
+        ExpectedBucketOwner=event["AccountId"],
     )
+    return body
 
 
-def list_objects(s3, bucket, prefix):
-    """Every object under a prefix as {key: size}."""
-    objects = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        for item in page.get("Contents", []):
-            objects[item["Key"]] = item["Size"]
-    return objects
+def listed(s3, event, prefix):
+    """The keys and next-level folders directly under a prefix (a delimited listing): at most MAX_LISTED."""
+    arguments = {"Bucket": event["BackupBucketName"], "Prefix": prefix, "ExpectedBucketOwner": event["AccountId"]}
+    found = []
+    pages = s3.get_paginator("list_objects_v2").paginate(
+        **arguments, Delimiter="/", PaginationConfig={"MaxItems": MAX_LISTED}
+    )
+    for page in pages:
+        found += [item["Prefix"] for item in page.get("CommonPrefixes", [])]
+        found += [item["Key"] for item in page.get("Contents", [])]
+    return found
+
+
+def session_users(s3, event):
+    """The notebook role's sessions that wrote to the bucket: the <role id>:<session> of each area
+    <prefix>/data/<role id>:<session>/ (only that role can write there)."""
+    role_id = checked("ROLE_ID", event["NotebookRoleId"])
+    roots = listed(s3, event, f"{event['BackupPrefix']}/data/{role_id}:")
+    return [root.split("/")[-2] for root in roots if root.endswith("/")]
 
 
 def poll(check, budget_seconds=POLL_BUDGET_SECONDS, interval_seconds=POLL_INTERVAL_SECONDS):
@@ -125,50 +211,93 @@ def wait_for_status(sagemaker, name, statuses, budget_seconds=POLL_BUDGET_SECOND
     return status
 
 
-class NotVerified(Exception):
-    """A marker is missing (yet) or contradicts what is stored; the message says which."""
+def fresh_marker(s3, event, marker_file, user_ids, ok_since=None):
+    """(marker, user id) of the newest marker of this backup written since StartedAt, or None.
 
-    pass  # the shipped script drops docstrings: the class still needs a body
-
-
-def verified_backup(s3, bucket, prefix, name, backup_id, marker=None):
-    """The backup's file count and bytes, when its marker says ok and matches the objects under data/."""
-    if marker is None:
-        marker = read_json(s3, bucket, backup_root(prefix, name, backup_id) + BACKUP_MARKER_FILE)
-    if marker is None or marker.get("Status") != "ok":
-        raise NotVerified(f"No successful backup marker for {name} backup {backup_id}")
-    objects = list_objects(s3, bucket, data_prefix(prefix, name, backup_id))
-    stored_files, stored_bytes = len(objects), sum(objects.values())
-    if (stored_files, stored_bytes) != (marker["Files"], marker["Bytes"]):
-        raise NotVerified(
-            f"Backup marker reports {marker['Files']} files / {marker['Bytes']} bytes but S3 holds "
-            f"{stored_files} files / {stored_bytes} bytes"
-        )
-    return {"FileCount": str(stored_files), "TotalBytes": str(stored_bytes)}
-
-
-def install_hook(event, template, marker_file):
-    """Creates (or, on a rerun, updates) the temporary lifecycle configuration running `template` on start.
-
-    The template's __PLACEHOLDERS__ become shell-quoted values; SageMaker takes the script base64-encoded,
-    at most 16384 characters.
+    S3 sets LastModified, not the writer. An older marker belongs to an earlier attempt and is ignored, except an
+    ok one written since ok_since: a restore that already succeeded on this very notebook (its hook does not run
+    again on a later start).
     """
-    bucket, prefix = event["BackupBucketName"], event["BackupPrefix"]
-    name, backup_id = event["NotebookName"], event["BackupId"]
-    values = {
-        "__DATA_URI__": f"s3://{bucket}/{data_prefix(prefix, name, backup_id)}",
-        "__MARKER_URI__": f"s3://{bucket}/{backup_root(prefix, name, backup_id)}{marker_file}",
-        "__REGION__": event["Region"],
-        "__BACKUP_ID__": backup_id,
+    started, newest = int(event["StartedAt"]), None
+    for user_id in user_ids:
+        key = data_root(event["BackupPrefix"], user_id, event["NotebookName"], event["BackupId"]) + marker_file
+        record = read_record(s3, event, key)
+        written = record and record[2].timestamp()
+        succeeded_here = ok_since is not None and written and written >= ok_since and record[0].get("Status") == "ok"
+        if record and (written >= started or succeeded_here) and (newest is None or record[2] > newest[2]):
+            newest = (record[0], user_id, record[2])
+    return newest and newest[:2]
+
+
+def await_marker(s3, event, marker_file, user_ids, ok_since=None):
+    """The hook's fresh marker (from the areas of user_ids()) once it says ok; raises NotVerified while it is missing or
+    when it reports otherwise.
+
+    Each attempt polls until StartedAt + TimeoutMinutes or its own budget, whichever comes first; the step's
+    maxAttempts turns "still missing" into another attempt.
+    """
+    deadline = int(event["StartedAt"]) + int(event["TimeoutMinutes"]) * 60
+    budget = min(POLL_BUDGET_SECONDS, max(0, deadline - time.time()))
+    found = poll(lambda: fresh_marker(s3, event, marker_file, user_ids(), ok_since), budget)
+    where = f"{marker_file} of backup {event['BackupId']}"
+    if found is None:
+        if time.time() >= deadline:
+            raise NotVerified(f"No {where} within the time allowed")
+        raise NotVerified(f"No {where} yet; the next attempt keeps waiting")
+    marker, user_id = found
+    if marker.get("Status") != "ok":
+        raise NotVerified(f"{where} reports {marker.get('Status')} (exit {marker.get('ExitCode')})")
+    return marker, user_id
+
+
+def verified_backup(s3, event, marker, user_id):
+    """The backup record, when the archive in S3 is the one the marker describes and was written during this run."""
+    key = data_root(event["BackupPrefix"], checked("USER_ID", user_id), event["NotebookName"], event["BackupId"])
+    key += ARCHIVE_FILE
+    digest = checked("SHA256", marker.get("Sha256"))
+    try:
+        head = s3.head_object(
+            Bucket=event["BackupBucketName"], Key=key, ExpectedBucketOwner=event["AccountId"], ChecksumMode="ENABLED"
+        )
+    except ClientError as error:
+        raise NotVerified(f"The archive s3://{event['BackupBucketName']}/{key} cannot be read ({error_code(error)})")
+    if head["ContentLength"] != marker.get("Bytes") or head["LastModified"].timestamp() < int(event["StartedAt"]):
+        raise NotVerified(
+            f"The archive holds {head['ContentLength']} bytes written at {head['LastModified']}, not the "
+            f"{marker.get('Bytes')} bytes of this run's marker"
+        )
+    # S3's own SHA-256, when it has one of the whole object (a multipart upload has one per part: "<b64>-<n>").
+    stored = head.get("ChecksumSHA256", "")
+    if stored and "-" not in stored and base64.b64decode(stored).hex() != digest:
+        raise NotVerified(f"S3's SHA-256 of the archive is not the marker's {digest}")
+    return {
+        "Archive": key,
+        "VersionId": head.get("VersionId", ""),
+        "Bytes": head["ContentLength"],
+        "Sha256": digest,
+        "UserId": user_id,
+        "Jupyter": marker.get("Jupyter", ""),
     }
-    for placeholder, value in values.items():
-        template = template.replace(placeholder, shlex.quote(value))
-    content = base64.b64encode(template.encode("utf-8")).decode("ascii")
+
+
+def render(template, values):
+    """The hook with each __NAME__ replaced by its value, shell-quoted, in ONE pass (a value cannot smuggle in a
+    placeholder), every value first checked against its pattern."""
+    for kind, value in values.items():
+        checked(kind, value)
+    return re.sub(r"__([A-Z0-9_]+)__", lambda match: shlex.quote(values[match.group(1)]), template)
+
+
+def install_hook(event, config_name, hook):
+    """Creates (or, on a rerun, updates) a temporary lifecycle configuration running `hook` on start.
+
+    SageMaker takes the script base64-encoded, at most 16384 characters.
+    """
+    content = base64.b64encode(hook.encode("utf-8")).decode("ascii")
     if len(content) > 16384:
         raise ValueError(f"The hook is {len(content)} base64 characters, over SageMaker's 16384")
-
     sagemaker = client("sagemaker")
-    config_name, on_start = event["ConfigName"], [{"Content": content}]
+    on_start = [{"Content": content}]
     try:
         sagemaker.create_notebook_instance_lifecycle_config(
             NotebookInstanceLifecycleConfigName=config_name, OnStart=on_start
@@ -181,23 +310,3 @@ def install_hook(event, template, marker_file):
             NotebookInstanceLifecycleConfigName=config_name, OnStart=on_start
         )
     return {"ConfigName": config_name, "StartedAt": str(int(time.time()))}
-
-
-def await_marker(s3, event, marker_file):
-    """The hook's marker once it says ok; raises NotVerified while it is missing or when it reports failure.
-
-    Each attempt polls until StartedAt + TimeoutMinutes or its own budget, whichever comes first; the step's
-    maxAttempts turns "still missing" into another attempt.
-    """
-    bucket = event["BackupBucketName"]
-    key = backup_root(event["BackupPrefix"], event["NotebookName"], event["BackupId"]) + marker_file
-    deadline = int(event["StartedAt"]) + int(event["TimeoutMinutes"]) * 60
-    budget = min(POLL_BUDGET_SECONDS, max(0, deadline - time.time()))
-    marker = poll(lambda: read_json(s3, bucket, key), budget)
-    if marker is None:
-        if time.time() >= deadline:
-            raise NotVerified(f"No marker at s3://{bucket}/{key} within the time allowed")
-        raise NotVerified(f"No marker at s3://{bucket}/{key} yet; the next attempt keeps waiting")
-    if marker.get("Status") != "ok":
-        raise NotVerified(f"s3://{bucket}/{key} reports {marker.get('Status')} (exit {marker.get('ExitCode')})")
-    return marker

@@ -1,5 +1,7 @@
-"""CreateNotebook: wait until the old notebook is gone, install the restore hook (with a backup), then create
-the notebook again from its manifest with every setting carried over and the new network settings.
+"""CreateNotebook: wait until the old notebook is gone, install the restore hook (with a backup: it unpacks the
+archive the manifest's backup record names and checks its SHA-256), then create the notebook again from its
+manifest with every setting carried over and the new network settings. The check document ran the permission
+pre-check on this path too (ResumeCreate included).
 
 aws:waitForAwsResourceProperty cannot wait for "gone" (DescribeNotebookInstance then fails), so this step
 polls; its maxAttempts extends the wait past one attempt's 600 s. Optional attributes are only sent when
@@ -9,7 +11,7 @@ the original had them (SageMaker rejects empty values); tags in the reserved aws
 import json
 import time
 
-from common import RESTORE_MARKER_FILE, client, describe_notebook, install_hook, poll
+from common import client, describe_notebook, install_hook, poll, render
 
 RESTORE_HOOK = None  # embed: hooks/restore-on-start.sh
 
@@ -78,7 +80,17 @@ def handler(event, _context):
     request = create_request(manifest, event)
     sagemaker = client("sagemaker")
     wait_until_deleted(sagemaker, request["NotebookInstanceName"])
-    if manifest["DataPlan"] == "Backup":
-        install_hook({**event, "ConfigName": event["RestoreConfigName"]}, RESTORE_HOOK, RESTORE_MARKER_FILE)
+    backup = manifest["Backup"]
+    if backup:
+        values = {
+            "BUCKET": event["BackupBucketName"],
+            "PREFIX": event["BackupPrefix"],
+            "USER_ID": backup["UserId"],
+            "NAME": request["NotebookInstanceName"],
+            "BACKUP_ID": manifest["BackupId"],
+            "SHA256": backup["Sha256"],
+            "REGION": event["Region"],
+        }
+        install_hook(event, event["RestoreConfigName"], render(RESTORE_HOOK, values))
     response = sagemaker.create_notebook_instance(**request)
     return {"NotebookArn": response["NotebookInstanceArn"], "CreatedAt": str(int(time.time()))}

@@ -1,15 +1,30 @@
 """Finish: settle the recreated notebook's final state (running if it was running before, else stopped),
-delete the temporary restore configuration if it is still there, mark the manifest completed (a later run
-will not resume from it) and report what changed. Idempotent, so a resumed run can simply run it again.
+delete the temporary restore configuration if it is still there, mark the run completed (a completion record in
+the run's folder, and a tag on its objects: the bucket's lifecycle rule expires only completed runs' backups)
+and report what changed. Idempotent, so a resumed run can simply run it again.
 """
 
 import json
 
 from botocore.exceptions import ClientError
 
-from common import client, describe_notebook, is_not_found, wait_for_status, write_json
+from common import (
+    ARCHIVE_FILE,
+    BACKUP_MARKER_FILE,
+    BACKUP_RECORD_FILE,
+    COMPLETED_FILE,
+    MANIFEST_FILE,
+    RESTORE_MARKER_FILE,
+    client,
+    describe_notebook,
+    is_not_found,
+    runs_root,
+    wait_for_status,
+    write_json,
+)
 
 SETTLE_BUDGET_SECONDS = 500
+COMPLETED_TAG = {"TagSet": [{"Key": "sagemaker-notebook-vpc-guard", "Value": "completed"}]}
 
 
 def settle(sagemaker, name, was_running):
@@ -21,6 +36,21 @@ def settle(sagemaker, name, was_running):
         sagemaker.stop_notebook_instance(NotebookInstanceName=name)
         return wait_for_status(sagemaker, name, ("Stopped", "Failed"), SETTLE_BUDGET_SECONDS)
     return status
+
+
+def complete(event, manifest):
+    """Writes the completion record, then tags the run's objects (records, archive, markers) completed."""
+    s3 = client("s3")
+    folder = runs_root(event["BackupPrefix"], manifest["Notebook"]["NotebookInstanceName"], manifest["BackupId"])
+    write_json(s3, event, folder + COMPLETED_FILE, {"ExecutionId": event["ExecutionId"]})
+    keys = [folder + name for name in (MANIFEST_FILE, COMPLETED_FILE)]
+    if manifest["Backup"]:
+        area = manifest["Backup"]["Archive"].rsplit("/", 1)[0] + "/"
+        keys += [folder + BACKUP_RECORD_FILE] + [area + name for name in (ARCHIVE_FILE, BACKUP_MARKER_FILE, RESTORE_MARKER_FILE)]
+    for key in keys:
+        s3.put_object_tagging(
+            Bucket=event["BackupBucketName"], Key=key, Tagging=COMPLETED_TAG, ExpectedBucketOwner=event["AccountId"]
+        )
 
 
 def handler(event, _context):
@@ -40,18 +70,21 @@ def handler(event, _context):
     notebook = describe_notebook(sagemaker, name)
     if final_status != expected or notebook is None:
         raise RuntimeError(f"Notebook {name} was recreated but is {final_status}, not {expected}")
-    bucket = event["BackupBucketName"]
-    if bucket:
-        manifest["State"] = "Completed"
-        write_json(client("s3"), bucket, event["ManifestKey"], manifest)
-    original = manifest["Notebook"]
+    if event["BackupBucketName"]:
+        complete(event, manifest)
+    original, backup = manifest["Notebook"], manifest["Backup"]
     summary = {
         "SubnetId": f"{original.get('SubnetId') or 'none'} -> {notebook.get('SubnetId')}",
         "SecurityGroupIds": (
             f"{','.join(original.get('SecurityGroups', [])) or 'none'} -> {','.join(notebook['SecurityGroups'])}"
         ),
         "DirectInternetAccess": f"{original.get('DirectInternetAccess')} -> {notebook['DirectInternetAccess']}",
-        "Backup": event["BackupUri"] or "none",
+        "Backup": (
+            f"s3://{event['BackupBucketName']}/{backup['Archive']} (SHA-256 {backup['Sha256']}; Jupyter "
+            f"{'stopped' if backup['Jupyter'] == 'stopped' else 'not stopped'} during the backup)"
+            if backup
+            else "none"
+        ),
         "FinalStatus": final_status,
     }
     return {**summary, "Summary": "; ".join(f"{key}: {value}" for key, value in summary.items())}

@@ -1,19 +1,30 @@
-"""PrepareManifest: the notebook's complete original configuration and tags, written next to the backup
-just before the delete (Recreate), or read back from there (the Resume modes).
+"""PrepareManifest: the notebook's complete original configuration and tags, written to the automation role's own
+folder of this run, then the delete (Recreate); or the manifest read back from there and checked against the
+SHA-256 the check found in Systems Manager's record of the run that wrote it (the Resume modes).
 
-In Recreate mode it also re-checks, right before the delete, that the notebook is stopped and that the
-backup is still verified: nothing is deleted on the strength of an older check alone.
+In Recreate mode it checks, right before the delete, that the notebook is still the one this run started with
+(a notebook created again under the same name has no backup) and is stopped, and that the backup is still the
+verified one: its marker still says ok (the hook turns it into "changed" when anything on the volume changed
+after the archive began) and the archive is the version VerifyBackup recorded. Outputs: ManifestDigest, what a
+later run trusts the manifest by, and Deleted, only once DeleteNotebookInstance succeeded (the record a later run
+resumes by creating the notebook again).
 """
 
 import json
 import time
 
 from common import (
+    BACKUP_MARKER_FILE,
+    BACKUP_RECORD_FILE,
+    NotVerified,
     client,
+    data_root,
     describe_notebook,
     is_true,
-    read_json,
-    verified_backup,
+    read_record,
+    require_same_notebook,
+    runs_root,
+    sha256,
     write_json,
 )
 
@@ -27,11 +38,26 @@ def list_tags(sagemaker, arn):
     return tags
 
 
+def backup_record(s3, event):
+    """VerifyBackup's record, still true now that the notebook is stopped (nothing can change it any more)."""
+    name, backup_id = event["NotebookName"], event["BackupId"]
+    found = read_record(s3, event, runs_root(event["BackupPrefix"], name, backup_id) + BACKUP_RECORD_FILE)
+    record = found and found[0]
+    key = record and data_root(event["BackupPrefix"], record["UserId"], name, backup_id) + BACKUP_MARKER_FILE
+    marker = record and read_record(s3, event, key)
+    if not marker or marker[0].get("Status") != "ok" or marker[0].get("Sha256") != record["Sha256"]:
+        status = marker[0].get("Status") if marker else "missing"
+        raise NotVerified(f"The backup of {backup_id} is no longer verified (marker {status}): nothing was deleted")
+    head = s3.head_object(Bucket=event["BackupBucketName"], Key=record["Archive"], ExpectedBucketOwner=event["AccountId"])
+    if head.get("VersionId", "") != record["VersionId"] or head["ContentLength"] != record["Bytes"]:
+        raise NotVerified(f"The archive {record['Archive']} changed since it was verified: nothing was deleted")
+    return record
+
+
 def snapshot(event, sagemaker, s3):
     name = event["NotebookName"]
     notebook = describe_notebook(sagemaker, name)
-    if notebook is None:
-        raise RuntimeError(f"Notebook {name} disappeared before its manifest was written")
+    require_same_notebook(notebook, event)
     if notebook["NotebookInstanceStatus"] not in DELETABLE_STATUSES:
         raise RuntimeError(f"Notebook {name} is {notebook['NotebookInstanceStatus']}, not stopped")
     notebook.pop("ResponseMetadata", None)
@@ -39,19 +65,15 @@ def snapshot(event, sagemaker, s3):
     if original_config:
         # It is attached again after the recreation: find out now, while nothing is deleted yet.
         sagemaker.describe_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName=original_config)
-    backup = None
-    if event["DataPlan"] == "Backup":
-        backup = verified_backup(s3, event["BackupBucketName"], event["BackupPrefix"], name, event["BackupId"])
     return {
-        "Version": 1,
-        "State": "Deleting",
+        "Version": 2,
         "ExecutionId": event["ExecutionId"],
         "BackupId": event["BackupId"],
         "DataPlan": event["DataPlan"],
         "WasRunning": is_true(event["WasRunning"]),
         "Notebook": notebook,
         "Tags": list_tags(sagemaker, notebook["NotebookInstanceArn"]),
-        "Backup": backup,
+        "Backup": backup_record(s3, event) if event["DataPlan"] == "Backup" else None,
         "Target": {
             "SubnetId": event["SubnetId"],
             "SecurityGroupIds": event["SecurityGroupIds"],
@@ -62,14 +84,22 @@ def snapshot(event, sagemaker, s3):
 
 
 def handler(event, _context):
-    bucket, key = event["BackupBucketName"], event["ManifestKey"]
-    s3 = client("s3") if bucket else None
+    s3 = client("s3") if event["BackupBucketName"] else None
+    deleted = "false"
     if event["Mode"].startswith("Resume"):
-        manifest = read_json(s3, bucket, key)
-        if manifest is None:
-            raise RuntimeError(f"The manifest s3://{bucket}/{key} is gone: cannot resume")
+        record = read_record(s3, event, event["ManifestKey"])
+        if record is None or sha256(record[1]) != event["ManifestDigest"]:
+            raise RuntimeError(f"The manifest {event['ManifestKey']} is gone or changed since the check: cannot resume")
+        manifest, raw = record[0], record[1]
     else:
-        manifest = snapshot(event, client("sagemaker"), s3)
-        if s3:
-            write_json(s3, bucket, key, manifest)
-    return {"Manifest": json.dumps(manifest, default=str, sort_keys=True), "PreparedAt": str(int(time.time()))}
+        sagemaker = client("sagemaker")
+        manifest = snapshot(event, sagemaker, s3)
+        raw = write_json(s3, event, event["ManifestKey"], manifest) if s3 else json.dumps(manifest, default=str).encode()
+        sagemaker.delete_notebook_instance(NotebookInstanceName=event["NotebookName"])
+        deleted = "true"
+    return {
+        "Manifest": json.dumps(manifest, default=str, sort_keys=True),
+        "ManifestDigest": sha256(raw),
+        "Deleted": deleted,
+        "PreparedAt": str(int(time.time())),
+    }

@@ -1,12 +1,13 @@
-"""RestoreOriginalState: undo a backup attempt. Put the notebook's own lifecycle configuration back, delete
-the temporary one, and leave the notebook running if it was running before, else stopped.
+"""RestoreOriginalState: undo a backup attempt (or a backup found changed right before the delete). Put the
+notebook's own lifecycle configuration back, delete the temporary one, and leave the notebook running if it was
+running before, else stopped. It touches only the notebook this run started with.
 
 Idempotent (it looks at the notebook's current state at every stage), so the step can retry.
 """
 
 from botocore.exceptions import ClientError
 
-from common import client, describe_notebook, is_not_found, is_true, wait_for_status
+from common import client, describe_notebook, is_not_found, is_true, require_same_notebook, wait_for_status
 
 STEP_BUDGET_SECONDS = 270  # two waits (stop, update) within one 600 s attempt
 
@@ -41,10 +42,12 @@ def delete_config(sagemaker, config_name):
 def handler(event, _context):
     name = event["NotebookName"]
     original_config = event["OriginalLifecycleConfigName"]
+    if event["Mode"] != "Recreate":
+        raise RuntimeError(f"An earlier run already recreated {name}: rerun to resume it")
     sagemaker = client("sagemaker")
+    # Never put "our" configuration onto another notebook created under the same name meanwhile.
     notebook = describe_notebook(sagemaker, name)
-    if notebook is None:
-        raise RuntimeError(f"Notebook {name} no longer exists: its original state cannot be restored")
+    require_same_notebook(notebook, event)
 
     if notebook.get("NotebookInstanceLifecycleConfigName", "") != original_config:
         stop(sagemaker, name)

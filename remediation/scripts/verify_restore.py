@@ -1,16 +1,18 @@
-"""VerifyRestore: wait for the restore marker; the volume must hold at least the backed-up files (a
-recreated notebook also clones its code repositories, so it may hold more). Retried like VerifyBackup."""
+"""VerifyRestore: wait for this run's restore marker; the archive the recreated notebook unpacked must have the
+SHA-256 the backup record holds (the record the runbook verified before the delete). An earlier attempt's marker
+counts only if it says ok and was written since this notebook was created (resuming a restore that had already
+succeeded); a failed one is ignored and the run waits for the new attempt. Retried like VerifyBackup."""
 
-from common import BACKUP_MARKER_FILE, RESTORE_MARKER_FILE, NotVerified, await_marker, backup_root, client, read_json
+import datetime
+import json
+
+from common import RESTORE_MARKER_FILE, NotVerified, await_marker, client
 
 
 def handler(event, _context):
-    s3 = client("s3")
-    marker = await_marker(s3, event, RESTORE_MARKER_FILE)
-    root = backup_root(event["BackupPrefix"], event["NotebookName"], event["BackupId"])
-    backup = read_json(s3, event["BackupBucketName"], root + BACKUP_MARKER_FILE)
-    if backup is None:
-        raise NotVerified("The backup marker is missing: the restore cannot be checked")
-    if marker["Files"] < backup["Files"]:
-        raise NotVerified(f"Restored {marker['Files']} files, fewer than the {backup['Files']} backed up")
-    return {"FileCount": str(marker["Files"]), "TotalBytes": str(marker["Bytes"])}
+    backup = json.loads(event["Manifest"])["Backup"]
+    created = event["CreationTime"] and datetime.datetime.fromisoformat(event["CreationTime"]).timestamp()
+    marker, _ = await_marker(client("s3"), event, RESTORE_MARKER_FILE, lambda: [backup["UserId"]], created or None)
+    if marker.get("Sha256") != backup["Sha256"]:
+        raise NotVerified(f"The restored archive's SHA-256 is {marker.get('Sha256')}, not {backup['Sha256']}")
+    return {"Sha256": backup["Sha256"]}

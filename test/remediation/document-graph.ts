@@ -13,6 +13,17 @@ export interface Edge {
 }
 
 export const BUILT_IN_VARIABLES = ['automation:EXECUTION_ID', 'global:REGION', 'global:ACCOUNT_ID'];
+
+/** Every output a step has: its declared ones, and aws:executeAutomation's predefined ExecutionId and Status. */
+export function outputsOf(document: AutomationDocument): Set<string> {
+  return new Set(
+    document.mainSteps.flatMap((step) =>
+      step.action === 'aws:executeAutomation'
+        ? [`${step.name}.ExecutionId`, `${step.name}.Status`]
+        : (step.outputs ?? []).map((output) => `${step.name}.${output.Name}`),
+    ),
+  );
+}
 const REFERENCE = /\{\{\s*([\w:.]+)\s*\}\}/g;
 
 export function referencesIn(value: unknown): string[] {

@@ -3,12 +3,21 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { PARAMETER_NAMES, PARAMETERS, RUNBOOK } from '../../remediation/index';
+import {
+  CHECK_DOCUMENT,
+  CHECK_DOCUMENT_NAME_DEFAULT,
+  checkDocument,
+  PARAMETER_NAMES,
+  PARAMETERS,
+  RUNBOOK,
+  runbook,
+} from '../../remediation/index';
 import {
   BUILT_IN_VARIABLES,
   branchVariables,
   certainlySucceededBefore,
   edges,
+  outputsOf,
   reachableFromStart,
   referencesIn,
 } from './document-graph';
@@ -20,8 +29,11 @@ const MAX_DOCUMENT_BYTES = 60 * 1024;
 describe('the SSM JSON schema (with the known fixes)', () => {
   const validate = new Ajv({ unicodeRegExp: false, strict: false, allErrors: true }).compile(fixedSchema());
 
-  it('accepts the runbook', () => {
-    validate(RUNBOOK);
+  it.each([
+    ['the runbook', RUNBOOK],
+    ['the check document', CHECK_DOCUMENT],
+  ])('accepts %s', (_name, document) => {
+    validate(document);
     expect(validate.errors ?? []).toEqual([]);
   });
 
@@ -45,15 +57,49 @@ describe('the SSM JSON schema (with the known fixes)', () => {
   });
 });
 
-describe('references and control flow', () => {
-  const stepNames = RUNBOOK.mainSteps.map((step) => step.name);
-  const outputs = new Set(
-    RUNBOOK.mainSteps.flatMap((step) => (step.outputs ?? []).map((o) => `${step.name}.${o.Name}`)),
+describe.each([
+  ['the runbook', RUNBOOK],
+  ['the check document', CHECK_DOCUMENT],
+])('references and control flow of %s', (_name, document) => {
+  const stepNames = document.mainSteps.map((step) => step.name);
+  const outputs = outputsOf(document);
+  const succeededBefore = certainlySucceededBefore(document);
+
+  it('has unique step names', () => {
+    expect(new Set(stepNames).size).toBe(stepNames.length);
+    expect(document.assumeRole).toBe('{{ AutomationAssumeRole }}');
+  });
+
+  it.each(document.mainSteps.map((step) => [step.name, step] as const))(
+    '%s references only parameters, built-ins and outputs of steps that certainly succeeded before it',
+    (name, step) => {
+      for (const reference of [
+        ...referencesIn(step.inputs),
+        ...branchVariables(step).flatMap(referencesIn),
+      ]) {
+        if (reference in document.parameters || BUILT_IN_VARIABLES.includes(reference)) continue;
+        expect(outputs, reference).toContain(reference);
+        expect([...(succeededBefore.get(name) ?? [])], `${name} uses ${reference}`).toContain(
+          reference.split('.')[0],
+        );
+      }
+    },
   );
+
+  it('document outputs name declared step outputs', () => {
+    for (const output of document.outputs) expect(outputs).toContain(output);
+  });
+
+  it('every branch, nextStep, onFailure and onCancel target exists, and every step is reachable', () => {
+    for (const edge of edges(document)) expect(stepNames, `${edge.from} -> ${edge.to}`).toContain(edge.to);
+    expect([...reachableFromStart(document)].sort()).toEqual([...stepNames].sort());
+  });
+});
+
+describe('the runbook and its check document', () => {
   const succeededBefore = certainlySucceededBefore(RUNBOOK);
 
-  it('has unique step names and parameters named as the issue fixes them', () => {
-    expect(new Set(stepNames).size).toBe(stepNames.length);
+  it('has parameters named as the issue fixes them', () => {
     expect(PARAMETER_NAMES).toEqual(
       expect.arrayContaining([
         'NotebookInstanceName',
@@ -69,32 +115,6 @@ describe('references and control flow', () => {
     expect(PARAMETERS.DirectInternetAccess.default).toBe('Disabled');
     expect(PARAMETERS.BackupBucketName.default).toBe('');
     expect(PARAMETERS.AllowDataLoss.default).toBe('false');
-    expect(RUNBOOK.assumeRole).toBe('{{ AutomationAssumeRole }}');
-  });
-
-  it.each(RUNBOOK.mainSteps.map((step) => [step.name, step] as const))(
-    '%s references only parameters, built-ins and outputs of steps that certainly succeeded before it',
-    (name, step) => {
-      for (const reference of [
-        ...referencesIn(step.inputs),
-        ...branchVariables(step).flatMap(referencesIn),
-      ]) {
-        if (reference in RUNBOOK.parameters || BUILT_IN_VARIABLES.includes(reference)) continue;
-        expect(outputs, reference).toContain(reference);
-        expect([...(succeededBefore.get(name) ?? [])], `${name} uses ${reference}`).toContain(
-          reference.split('.')[0],
-        );
-      }
-    },
-  );
-
-  it('document outputs name declared step outputs', () => {
-    for (const output of RUNBOOK.outputs) expect(outputs).toContain(output);
-  });
-
-  it('every branch, nextStep, onFailure and onCancel target exists, and every step is reachable', () => {
-    for (const edge of edges(RUNBOOK)) expect(stepNames, `${edge.from} -> ${edge.to}`).toContain(edge.to);
-    expect([...reachableFromStart(RUNBOOK)].sort()).toEqual([...stepNames].sort());
   });
 
   it('the reference check can fail: an output used on a path where its step may not have run', () => {
@@ -102,6 +122,36 @@ describe('references and control flow', () => {
     expect(createNotebook.has('ResolveNotebook')).toBe(true);
     expect(createNotebook.has('CreateNotebook')).toBe(false); // the ResumeRestore path skips it
     expect(succeededBefore.get('FailBackupNotVerified')?.has('VerifyBackup')).toBe(false);
+  });
+
+  it('runs the check document by the name it is deployed under, passing it only the role and its execution', () => {
+    const check = runbook('deployed-check').mainSteps[0];
+    expect(check).toMatchObject({
+      action: 'aws:executeAutomation',
+      inputs: {
+        DocumentName: 'deployed-check',
+        RuntimeParameters: {
+          AutomationAssumeRole: '{{ AutomationAssumeRole }}',
+          ExecutionId: '{{ automation:EXECUTION_ID }}',
+        },
+      },
+    });
+    expect(RUNBOOK.mainSteps[0]).toMatchObject({ inputs: { DocumentName: CHECK_DOCUMENT_NAME_DEFAULT } });
+    expect(Object.keys(CHECK_DOCUMENT.parameters).sort()).toEqual(['AutomationAssumeRole', 'ExecutionId']);
+  });
+
+  it('the check document is read-only: its script calls no operation that changes anything', () => {
+    const script = JSON.stringify(CHECK_DOCUMENT);
+    expect(script).not.toMatch(/\b(sagemaker|s3|ec2|kms)\.(create|update|delete|put|start|stop|add|attach)_/);
+    expect(script).toMatch(/iam\.simulate_principal_policy/);
+  });
+
+  it('carries the deployed settings in the check document, as the stack writes them', () => {
+    const settings = { BackupBucketName: 'b', BackupPrefix: 'p', Rule: { SubnetIds: 'subnet-1' } };
+    const step = checkDocument(settings).mainSteps[0];
+    expect(
+      step?.action === 'aws:executeScript' && JSON.parse(String(step.inputs.InputPayload.Settings)),
+    ).toEqual(settings);
   });
 });
 
@@ -168,26 +218,33 @@ describe('allowedPattern samples', () => {
   });
 });
 
-describe('the deployed document', () => {
+describe('the deployed documents', () => {
   const deployed = JSON.stringify(RUNBOOK);
 
-  it(`fits SSM's 64 KB document limit with room for parameter values (${MAX_DOCUMENT_BYTES} bytes)`, () => {
-    expect(Buffer.byteLength(deployed)).toBeLessThan(MAX_DOCUMENT_BYTES);
-  });
+  it.each([
+    ['the runbook', RUNBOOK],
+    ['the check document', CHECK_DOCUMENT],
+  ])(
+    `%s fits SSM's 64 KB document limit with room for parameter values (${MAX_DOCUMENT_BYTES} bytes)`,
+    (_name, document) => {
+      expect(Buffer.byteLength(JSON.stringify(document))).toBeLessThan(MAX_DOCUMENT_BYTES);
+    },
+  );
 
-  it('uses python3.11 for every script and ships no placeholder', () => {
-    for (const step of RUNBOOK.mainSteps) {
+  it('use python3.11 for every script and ship no placeholder', () => {
+    for (const step of [...RUNBOOK.mainSteps, ...CHECK_DOCUMENT.mainSteps]) {
       if (step.action !== 'aws:executeScript') continue;
       expect(step.inputs.Runtime).toBe('python3.11');
       expect(step.inputs.Script).not.toMatch(/from common import|# embed:|= None {2}#/);
     }
   });
 
-  it('the build writes exactly this document', async () => {
+  it('the build writes exactly these documents', async () => {
     const { execFileSync } = await import('node:child_process');
     execFileSync('npx', ['tsx', 'remediation/build.ts'], { stdio: 'pipe' });
-    // Byte for byte: a user may upload this file as is, and SSM's size limit counts every byte.
+    // Byte for byte: a user may upload these files as they are, and SSM's size limit counts every byte.
     expect(readFileSync('dist/remediation/runbook.json', 'utf8')).toBe(deployed);
+    expect(readFileSync('dist/remediation/runbook-check.json', 'utf8')).toBe(JSON.stringify(CHECK_DOCUMENT));
     const yaml = createRequire(import.meta.url)('yaml') as { parse(text: string): unknown };
     expect(yaml.parse(readFileSync('dist/remediation/runbook.yaml', 'utf8'))).toEqual(JSON.parse(deployed));
   });

@@ -44,14 +44,15 @@ function recoverableFromManifest(aws: FakeAws): boolean {
   const manifests = objectsEndingWith(aws, '/manifest.json');
   const backups = objectsEndingWith(aws, '/backup-complete.json');
   return (
-    manifests.some((manifest) => manifest.State === 'Deleting') &&
+    manifests.length === 1 &&
+    objectsEndingWith(aws, '/completed.json').length === 0 &&
     backups.some((marker) => marker.Status === 'ok')
   );
 }
 
 withBoto3.describe('a failure injected at any step', () => {
   it('enumerates the happy path', () => {
-    expect(happyPathSteps).toContain('DeleteNotebook');
+    expect(happyPathSteps).toContain('PrepareManifest');
     expect(happyPathSteps.length).toBeGreaterThan(30);
     expect(happyPathSteps.length, 'a step without a slot is never injected').toBeLessThanOrEqual(SLOTS);
   });

@@ -13,6 +13,7 @@ import {
 } from './simulation/expectations';
 import {
   addNotebook,
+  HAND_DEPLOYED,
   NAME,
   newAccount,
   OTHER_GROUP,
@@ -35,8 +36,9 @@ withBoto3.describe('flow simulation', () => {
     expectMovedWithEverything(aws, 'InService');
     expectDataRestored(aws);
     const [manifest] = objectsEndingWith(aws, '/manifest.json');
-    expect(manifest).toMatchObject({ State: 'Completed', DataPlan: 'Backup', WasRunning: true });
+    expect(manifest).toMatchObject({ DataPlan: 'Backup', WasRunning: true, Backup: { Jupyter: 'stopped' } });
     expect(manifest?.Tags).toContainEqual({ Key: 'aws:cloudformation:stack-name', Value: 'notebooks' });
+    expect(objectsEndingWith(aws, '/completed.json')).toHaveLength(1);
     const deleteAt = aws.calls.findIndex((call) => call.operation === 'DeleteNotebookInstance');
     const markerReadBefore = aws.calls
       .slice(0, deleteAt)
@@ -108,7 +110,7 @@ withBoto3.describe('flow simulation: inputs and checks that change nothing', () 
   });
 
   it('no bucket and AllowDataLoss=false stops the run before anything changes', async () => {
-    const aws = newAccount();
+    const aws = newAccount(HAND_DEPLOYED);
     const before = addNotebook(aws);
     const execution = await remediate(aws, python(), { BackupBucketName: '' });
     expect(execution.status).toBe('Failed');
@@ -119,7 +121,9 @@ withBoto3.describe('flow simulation: inputs and checks that change nothing', () 
   it('a missing notebook without a manifest is an error', async () => {
     const aws = newAccount();
     const execution = await remediate(aws, python());
-    expect(execution.failure).toMatch(/Notebook MyNotebook does not exist and no unfinished manifest/);
+    expect(execution.failure).toMatch(
+      /Notebook MyNotebook does not exist and no run of this runbook left it/,
+    );
     expect(aws.mutatingCalls()).toEqual([]);
   });
 
@@ -132,7 +136,7 @@ withBoto3.describe('flow simulation: inputs and checks that change nothing', () 
   });
 
   it('an unreachable bucket stops the run before anything changes', async () => {
-    const aws = newAccount();
+    const aws = newAccount(HAND_DEPLOYED);
     const before = addNotebook(aws);
     const execution = await remediate(aws, python(), { BackupBucketName: 'no-such-bucket' });
     expect(execution.failure).toMatch(/Backup bucket no-such-bucket cannot be reached/);

@@ -1,116 +1,316 @@
 /**
- * The lifecycle hooks' real shell, run with bash against a fake `aws` CLI that maps s3://bucket/key to a
- * local folder: the backup copies the volume and writes a marker with the true file count and bytes; the
- * restore copies it back, hands it to the notebook user, writes its marker and a sentinel, and skips on the
- * next start.
+ * The lifecycle hooks' real shell, rendered by the shipped Python (render: strict patterns, one pass) and run
+ * with bash against fakes of what a notebook has: an `aws` CLI whose S3 is a local folder of plain objects
+ * (bytes only: no modes, links or folders survive in it, as in S3), `sts get-caller-identity`, `systemctl` and
+ * `sudo`, each recording how it was called.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { embeddedScript } from '../../remediation/index';
 
-const FAKE_AWS_CLI = `#!/bin/bash
-# Fake aws CLI: "s3 sync SRC DST [flags]" and "s3 cp - DST [flags]", s3:// mapped under $FAKE_S3_ROOT.
+const USER_ID = 'AROAEXAMPLENOTEBOOK1:SageMaker';
+const BACKUP_ID = '11111111-2222-4333-8444-555555555555';
+const AREA = `bucket/p/data/${USER_ID}/MyNotebook/${BACKUP_ID}`;
+
+/** Fake notebook commands; each appends its arguments to $FAKE_LOG. */
+const FAKES: Record<string, string> = {
+  aws: `#!/bin/bash
+# s3 cp - s3://B/K (upload stdin), s3 cp s3://B/K - (download to stdout), sts get-caller-identity.
 set -eu
-[ "$1" = s3 ] || exit 9
-local_path() { case "$1" in s3://*) echo "$FAKE_S3_ROOT/\${1#s3://}" ;; *) echo "$1" ;; esac; }
-case "$2" in
-  sync) src=$(local_path "$3"); dst=$(local_path "$4"); mkdir -p "$dst"
-        [ -n "\${FAKE_AWS_FAIL:-}" ] && exit 1
-        cp -R "$src"/. "$dst"/ ;;
-  cp)   dst=$(local_path "$4"); mkdir -p "$(dirname "$dst")"; cat > "$dst" ;;
-  *)    exit 9 ;;
-esac
-`;
+echo "aws $*" >>"$FAKE_LOG"
+object() { echo "$FAKE_S3_ROOT/\${1#s3://}"; }
+if [ "$1" = sts ]; then [ -z "\${FAKE_STS_FAIL:-}" ] || exit 255; echo "$FAKE_USER_ID"; exit 0; fi
+[ "$1 $2" = "s3 cp" ] || exit 9
+if [ "$3" = - ]; then
+  target=$(object "$4"); mkdir -p "$(dirname "$target")"
+  [ -n "\${FAKE_WRITE_DURING_UPLOAD:-}" ] && echo changed >>"$FAKE_WRITE_DURING_UPLOAD"
+  cat >"$target.partial"
+  case "$target" in *.tar) [ -z "\${FAKE_UPLOAD_FAIL:-}" ] || exit 1 ;; esac
+  mv "$target.partial" "$target"
+else
+  cat "$(object "$3")"
+fi
+`,
+  systemctl: `#!/bin/bash
+echo "systemctl $*" >>"$FAKE_LOG"
+[ "$1" != cat ] || [ -n "\${FAKE_JUPYTER:-}" ]
+`,
+  sudo: `#!/bin/bash
+echo "sudo $*" >>"$FAKE_LOG"
+[ "$1" = -u ] && [ "$2" = ec2-user ] || exit 9
+shift 2
+exec "$@"
+`,
+};
 
-function hook(file: string, backupId: string): string {
-  const template = readFileSync(new URL(`../../remediation/scripts/hooks/${file}`, import.meta.url), 'utf8');
-  const marker = file.startsWith('backup') ? 'backup-complete.json' : 'restore-complete.json';
-  return template
-    .replace('__DATA_URI__', 's3://bucket/p/MyNotebook/id/data/')
-    .replace('__MARKER_URI__', `s3://bucket/p/MyNotebook/id/${marker}`)
-    .replace('__REGION__', 'eu-west-1')
-    .replace('__BACKUP_ID__', backupId);
-}
+type Box = ReturnType<typeof sandbox>;
 
 function sandbox() {
   const root = mkdtempSync(join(tmpdir(), 'vpc-guard-hooks-'));
   const bin = join(root, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'aws'), FAKE_AWS_CLI);
-  chmodSync(join(bin, 'aws'), 0o755);
-  return { root, bin, s3: join(root, 's3'), volume: join(root, 'volume') };
+  for (const [name, script] of Object.entries(FAKES)) {
+    writeFileSync(join(bin, name), script);
+    chmodSync(join(bin, name), 0o755);
+  }
+  const volume = join(root, 'volume');
+  mkdirSync(volume);
+  return { root, bin, s3: join(root, 's3'), volume, log: join(root, 'calls.log') };
 }
 
-function runHook(box: ReturnType<typeof sandbox>, script: string, extraEnv: Record<string, string> = {}) {
-  const uid = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
+/** Renders a hook with the shipped Python's render (the values checked against their patterns, one pass). */
+function rendered(
+  script: 'create_backup_config' | 'create_notebook',
+  values: Record<string, string>,
+): string {
+  const variable = script === 'create_backup_config' ? 'BACKUP_HOOK' : 'RESTORE_HOOK';
+  const program = `import json, sys\nscope = {}\nexec(sys.stdin.read(), scope)\nprint(scope['render'](scope['${variable}'], json.loads(sys.argv[1])), end='')`;
+  const run = spawnSync('/usr/bin/python3', ['-c', program, JSON.stringify(values)], {
+    input: embeddedScript(script),
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(run.stderr.trim().split('\n').at(-1));
+  return run.stdout;
+}
+
+const backupValues = (values: Record<string, string> = {}) => ({
+  BUCKET: 'bucket',
+  PREFIX: 'p',
+  NAME: 'MyNotebook',
+  BACKUP_ID,
+  ROLE_ID: 'AROAEXAMPLENOTEBOOK1',
+  REGION: 'eu-west-1',
+  ...values,
+});
+
+const restoreValues = (sha256: string) => ({
+  BUCKET: 'bucket',
+  PREFIX: 'p',
+  USER_ID,
+  NAME: 'MyNotebook',
+  BACKUP_ID,
+  SHA256: sha256,
+  REGION: 'eu-west-1',
+});
+
+function runHook(box: Box, script: string, env: Record<string, string> = {}) {
   const result = spawnSync('bash', ['-c', script], {
     env: {
       PATH: `${box.bin}:/usr/bin:/bin`,
       FAKE_S3_ROOT: box.s3,
+      FAKE_LOG: box.log,
+      FAKE_USER_ID: USER_ID,
+      FAKE_JUPYTER: '1',
       VPC_GUARD_VOLUME: box.volume,
-      VPC_GUARD_OWNER: uid,
       VPC_GUARD_LOG: join(box.root, 'hook.log'),
-      ...extraEnv,
+      VPC_GUARD_WATCH_INTERVAL: '0.1',
+      VPC_GUARD_WATCH_SECONDS: '3',
+      ...env,
     },
     encoding: 'utf8',
   });
   expect(result.status, result.stderr).toBe(0);
 }
 
-async function marker(path: string): Promise<Record<string, unknown>> {
-  for (let waited = 0; waited < 10_000 && !existsSync(path); waited += 50) {
+async function waitFor<T>(read: () => T | undefined, what: string): Promise<T> {
+  for (let waited = 0; waited < 15_000; waited += 50) {
+    const value = read();
+    if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function marker(box: Box, name: string, status?: string): Promise<Record<string, unknown>> {
+  const path = join(box.s3, AREA, name);
+  return waitFor(
+    () => {
+      if (!existsSync(path)) return undefined;
+      const found = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      return status === undefined || found.Status === status ? found : undefined;
+    },
+    `${name}${status ? ` ${status}` : ''}`,
+  );
+}
+
+/** Every entry under a folder: type, mode, link target or content (what a round trip must keep). */
+function tree(root: string): Record<string, string> {
+  const entries: Record<string, string> = {};
+  const walk = (relative: string) => {
+    for (const name of readdirSync(join(root, relative)).sort()) {
+      const path = join(relative, name);
+      const stat = lstatSync(join(root, path));
+      const mode = (stat.mode & 0o777).toString(8);
+      if (stat.isSymbolicLink()) entries[path] = `link -> ${readlinkSync(join(root, path))}`;
+      else if (stat.isDirectory()) {
+        entries[path] = `dir ${mode}`;
+        walk(path);
+      } else entries[path] = `file ${mode} ${readFileSync(join(root, path), 'utf8')}`;
+    }
+  };
+  walk('');
+  return entries;
+}
+
+function notebookVolume(box: Box): void {
+  mkdirSync(join(box.volume, 'env', 'bin'), { recursive: true });
+  writeFileSync(join(box.volume, 'env', 'bin', 'python'), '#!/bin/sh\necho conda\n');
+  chmodSync(join(box.volume, 'env', 'bin', 'python'), 0o755);
+  symlinkSync('bin/python', join(box.volume, 'env', 'python3'));
+  mkdirSync(join(box.volume, 'empty', 'nested'), { recursive: true });
+  writeFileSync(join(box.volume, 'résumé de l’été 2026.ipynb'), '{"cells": ["naïve"]}');
+  writeFileSync(join(box.volume, 'データ.csv'), 'a,b\n1,2\n');
+  mkdirSync(join(box.volume, '.sagemaker-notebook-vpc-guard'));
+  writeFileSync(join(box.volume, '.sagemaker-notebook-vpc-guard', 'restored-earlier-run'), '');
 }
 
 describe('lifecycle hooks', () => {
-  it('backup: copies the volume in the background and reports files and bytes', async () => {
+  it('§3 round trip: a tree with a symlink, an executable, an empty directory and a file with spaces and non-ASCII characters in its name comes back identical', async () => {
     const box = sandbox();
-    mkdirSync(join(box.volume, 'data'), { recursive: true });
-    writeFileSync(join(box.volume, 'a.ipynb'), '12345');
-    writeFileSync(join(box.volume, 'data', 'b.csv'), '1234567890');
-    writeFileSync(join(box.volume, 'data', 'empty'), '');
-    runHook(box, hook('backup-on-start.sh', 'id'));
-    expect(await marker(join(box.s3, 'bucket/p/MyNotebook/id/backup-complete.json'))).toEqual({
+    notebookVolume(box);
+    const original = tree(box.volume);
+    runHook(box, rendered('create_backup_config', backupValues()));
+    const backup = await marker(box, 'backup-complete.json');
+    expect(backup).toMatchObject({ Status: 'ok', ExitCode: 0, Jupyter: 'stopped' });
+    const archive = readFileSync(join(box.s3, AREA, 'volume.tar'));
+    expect(backup.Bytes).toBe(archive.length);
+    expect(backup.Sha256).toBe(
+      (await import('node:crypto')).createHash('sha256').update(archive).digest('hex'),
+    );
+
+    const restored = sandbox();
+    spawnSync('cp', ['-R', box.s3, restored.s3]);
+    runHook(restored, rendered('create_notebook', restoreValues(String(backup.Sha256))));
+    expect(await marker(restored, 'restore-complete.json')).toEqual({
       Status: 'ok',
       ExitCode: 0,
-      Files: 3,
-      Bytes: 15,
+      Sha256: backup.Sha256,
     });
-    expect(readFileSync(join(box.s3, 'bucket/p/MyNotebook/id/data/data/b.csv'), 'utf8')).toBe('1234567890');
+    const { [`.sagemaker-notebook-vpc-guard/restored-${BACKUP_ID}`]: sentinel, ...back } = tree(
+      restored.volume,
+    );
+    expect(sentinel).toMatch(/^file /);
+    const { '.sagemaker-notebook-vpc-guard/restored-earlier-run': _earlier, ...expected } = original;
+    expect({ ...back, '.sagemaker-notebook-vpc-guard': expected['.sagemaker-notebook-vpc-guard'] }).toEqual(
+      expected,
+    );
   });
 
-  it('backup: a failed copy is reported as failed', async () => {
+  it('backup: stops and masks the Jupyter server first, reads its own aws:userid, and reports it stopped', async () => {
     const box = sandbox();
-    mkdirSync(box.volume);
-    runHook(box, hook('backup-on-start.sh', 'id'), { FAKE_AWS_FAIL: '1' });
-    expect(await marker(join(box.s3, 'bucket/p/MyNotebook/id/backup-complete.json'))).toMatchObject({
-      Status: 'failed',
-      ExitCode: 1,
-    });
+    notebookVolume(box);
+    runHook(box, rendered('create_backup_config', backupValues()));
+    await marker(box, 'backup-complete.json');
+    const calls = readFileSync(box.log, 'utf8').split('\n');
+    expect(calls.slice(0, 4)).toEqual([
+      'systemctl cat jupyter-server',
+      'systemctl mask --runtime jupyter-server',
+      'systemctl stop jupyter-server',
+      'aws sts get-caller-identity --query UserId --output text',
+    ]);
   });
 
-  it('restore: copies the backup back, writes marker and sentinel, and skips on the next start', async () => {
+  it('backup: without a jupyter-server unit it says so; without STS it writes to <role id>:SageMaker', async () => {
     const box = sandbox();
-    mkdirSync(join(box.s3, 'bucket/p/MyNotebook/id/data/models'), { recursive: true });
-    writeFileSync(join(box.s3, 'bucket/p/MyNotebook/id/data/models/m.pkl'), 'weights');
-    mkdirSync(join(box.volume, 'repo'), { recursive: true });
-    writeFileSync(join(box.volume, 'repo', 'README.md'), 'fresh clone');
-    const restore = hook('restore-on-start.sh', 'id');
-    runHook(box, restore);
-    const markerPath = join(box.s3, 'bucket/p/MyNotebook/id/restore-complete.json');
-    expect(await marker(markerPath)).toEqual({ Status: 'ok', ExitCode: 0, Files: 2, Bytes: 18 });
-    expect(readFileSync(join(box.volume, 'models', 'm.pkl'), 'utf8')).toBe('weights');
-    expect(existsSync(join(box.volume, '.sagemaker-notebook-vpc-guard', 'restored-id'))).toBe(true);
+    notebookVolume(box);
+    runHook(box, rendered('create_backup_config', backupValues()), { FAKE_JUPYTER: '', FAKE_STS_FAIL: '1' });
+    expect(await marker(box, 'backup-complete.json')).toMatchObject({ Status: 'ok', Jupyter: 'not-found' });
+  });
 
-    writeFileSync(join(box.volume, 'models', 'm.pkl'), 'edited by the user');
-    writeFileSync(markerPath, 'untouched');
-    runHook(box, restore);
+  it('backup: a failed upload is reported as failed', async () => {
+    const box = sandbox();
+    notebookVolume(box);
+    runHook(box, rendered('create_backup_config', backupValues()), { FAKE_UPLOAD_FAIL: '1' });
+    expect(await marker(box, 'backup-complete.json')).toMatchObject({ Status: 'failed', ExitCode: 1 });
+  });
+
+  it('§4 a file changed while the archive is made: the marker says "changed"', async () => {
+    const box = sandbox();
+    notebookVolume(box);
+    const edited = join(box.volume, 'データ.csv');
+    runHook(box, rendered('create_backup_config', backupValues()), { FAKE_WRITE_DURING_UPLOAD: edited });
+    expect(await marker(box, 'backup-complete.json')).toMatchObject({ Status: 'changed' });
+  });
+
+  it('§4 a file changed after the backup, before the notebook stops: the watcher turns the marker "changed"', async () => {
+    const box = sandbox();
+    notebookVolume(box);
+    runHook(box, rendered('create_backup_config', backupValues()));
+    const ok = await marker(box, 'backup-complete.json', 'ok');
+    writeFileSync(join(box.volume, 'late edit.py'), 'print(1)\n');
+    expect(await marker(box, 'backup-complete.json', 'changed')).toMatchObject({ Sha256: ok.Sha256 });
+  });
+
+  it('restore: unpacks as ec2-user, not root; skips on the next start once its sentinel is there', async () => {
+    const box = sandbox();
+    notebookVolume(box);
+    runHook(box, rendered('create_backup_config', backupValues()));
+    const backup = await marker(box, 'backup-complete.json');
+    const restored = sandbox();
+    spawnSync('cp', ['-R', box.s3, restored.s3]);
+    const restore = rendered('create_notebook', restoreValues(String(backup.Sha256)));
+    runHook(restored, restore);
+    await marker(restored, 'restore-complete.json');
+    expect(readFileSync(restored.log, 'utf8')).toMatch(
+      /^sudo -u ec2-user tar --extract --file=- --directory=\S+ --preserve-permissions$/m,
+    );
+    writeFileSync(join(restored.volume, 'データ.csv'), 'edited by the user');
+    runHook(restored, restore);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(readFileSync(join(box.volume, 'models', 'm.pkl'), 'utf8')).toBe('edited by the user');
-    expect(readFileSync(markerPath, 'utf8')).toBe('untouched');
+    expect(readFileSync(join(restored.volume, 'データ.csv'), 'utf8')).toBe('edited by the user');
+  });
+
+  it('restore: an archive that is not the verified one is reported as a mismatch, and leaves no sentinel', async () => {
+    const box = sandbox();
+    notebookVolume(box);
+    runHook(box, rendered('create_backup_config', backupValues()));
+    await marker(box, 'backup-complete.json');
+    runHook(box, rendered('create_notebook', restoreValues('0'.repeat(64))));
+    expect(await marker(box, 'restore-complete.json')).toMatchObject({ Status: 'mismatch' });
+    expect(existsSync(join(box.volume, '.sagemaker-notebook-vpc-guard', `restored-${BACKUP_ID}`))).toBe(
+      false,
+    );
+  });
+
+  it('§2 every value matches its pattern: a crafted backup id or notebook name is refused, nothing rendered', () => {
+    const crafted: Record<string, string>[] = [
+      { BACKUP_ID: "x';touch pwned;'" },
+      { BACKUP_ID: 'x__BACKUP_ID__;touch$IFS/tmp/pwned;#' },
+      { NAME: 'nb$(id)' },
+      { ROLE_ID: 'AROA:x' },
+    ];
+    for (const values of crafted) {
+      expect(() => rendered('create_backup_config', backupValues(values))).toThrow(/ValueError: Refusing/);
+    }
+    expect(() =>
+      rendered('create_notebook', { ...restoreValues('0'.repeat(64)), USER_ID: 'A:$(id)' }),
+    ).toThrow(/ValueError: Refusing USER_ID/);
+  });
+
+  it('§2 values are substituted in one pass: a value holding another placeholder stays literal', async () => {
+    const box = sandbox();
+    notebookVolume(box);
+    const hook = rendered('create_backup_config', backupValues({ PREFIX: 'p/__BACKUP_ID__' }));
+    expect(hook).toMatch(/^PREFIX=p\/__BACKUP_ID__$/m);
+    expect(hook).toMatch(new RegExp(`^BACKUP_ID=${BACKUP_ID}$`, 'm'));
+    runHook(box, hook);
+    await waitFor(
+      () => (existsSync(join(box.s3, 'bucket/p/__BACKUP_ID__/data')) ? true : undefined),
+      'the literal prefix',
+    );
   });
 });

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AUTOMATION_ROLE_PERMISSIONS,
+  AWS_USERID,
+  CHECK_DOCUMENT,
   NOTEBOOK_ROLE_PERMISSIONS,
   RUNBOOK,
   requiredPermissions,
@@ -17,15 +19,31 @@ import { withBoto3 } from '../support/needs-python';
 import type { CallRecord } from './simulation/fake-aws';
 import { addNotebook, KEY_ALIAS, NAME, newAccount, pythonBridgePerFile, remediate } from './simulation/world';
 
-const S3_ACTIONS: Record<string, string> = { ListObjectsV2: 'ListBucket', HeadBucket: 'ListBucket' };
-const IMPLIED = ['iam:PassRole', 'sagemaker:AddTags', 'kms:CreateGrant', 'kms:DescribeKey'];
+const S3_ACTIONS: Record<string, string> = {
+  ListObjectsV2: 'ListBucket',
+  HeadBucket: 'ListBucket',
+  HeadObject: 'GetObject',
+};
+/** Granted for what an operation implies (a volume key's grant, passing roles, an SSE-KMS bucket's key). */
+const IMPLIED = [
+  'iam:PassRole',
+  'sagemaker:AddTags',
+  'kms:CreateGrant',
+  'kms:DescribeKey',
+  'kms:Decrypt',
+  'kms:GenerateDataKey',
+];
 
 function iamAction(call: CallRecord): string {
   return `${call.service}:${call.service === 's3' ? (S3_ACTIONS[call.operation] ?? call.operation) : call.operation}`;
 }
 
 describe('automation role permissions', () => {
-  const derived = AUTOMATION_ROLE_PERMISSIONS.map((permission) => permission.action);
+  const derived = [...new Set(AUTOMATION_ROLE_PERMISSIONS.map((permission) => permission.action))];
+  const grant = (action: string, resource: string) =>
+    AUTOMATION_ROLE_PERMISSIONS.find(
+      (permission) => permission.action === action && permission.resource === resource,
+    );
 
   withBoto3.describe('against every call the flow simulation made', () => {
     let observed = new Set<string>();
@@ -69,7 +87,9 @@ describe('automation role permissions', () => {
 
   it('scope each action to its resource kind', () => {
     const kind = (action: string) =>
-      AUTOMATION_ROLE_PERMISSIONS.find((permission) => permission.action === action)?.resource;
+      AUTOMATION_ROLE_PERMISSIONS.filter((permission) => permission.action === action)
+        .map((permission) => permission.resource)
+        .join(',');
     expect(kind('sagemaker:DeleteNotebookInstance')).toBe('notebook-instance');
     expect(kind('sagemaker:CreateNotebookInstanceLifecycleConfig')).toBe('temporary-lifecycle-config');
     expect(kind('sagemaker:DescribeNotebookInstanceLifecycleConfig')).toBe('lifecycle-config');
@@ -77,27 +97,41 @@ describe('automation role permissions', () => {
     expect(kind('ec2:DescribeSubnets')).toBe('any');
     expect(kind('s3:ListBucket')).toBe('backup-bucket');
     expect(kind('s3:PutObject')).toBe('backup-objects');
+    expect(kind('s3:PutObjectTagging')).toBe('backup-objects');
     expect(kind('iam:SimulatePrincipalPolicy')).toBe('automation-role');
-    expect(
-      AUTOMATION_ROLE_PERMISSIONS.find((permission) => permission.action === 'kms:DescribeKey'),
-    ).toMatchObject({ resource: 'notebook-kms-key', steps: ['ResolveNotebook', 'CreateNotebook'] });
-    expect(
-      AUTOMATION_ROLE_PERMISSIONS.find((permission) => permission.action === 'iam:PassRole'),
-    ).toMatchObject({
-      resource: 'notebook-role',
+    expect(kind('iam:GetRole')).toBe('notebook-role');
+    expect(kind('ssm:GetAutomationExecution')).toBe('automation-execution');
+    expect(kind('ssm:DescribeAutomationStepExecutions')).toBe('automation-execution');
+    expect(kind('ssm:StartAutomationExecution')).toBe('automation-execution,check-document');
+    expect(grant('kms:DescribeKey', 'notebook-kms-key')).toMatchObject({
+      steps: ['CreateNotebook', 'Check'],
+    });
+    expect(grant('kms:CreateGrant', 'notebook-kms-key')).toMatchObject({
+      condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      steps: ['CreateNotebook'],
+    });
+    expect(grant('iam:PassRole', 'notebook-role')).toMatchObject({
       condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
       steps: ['CreateNotebook'],
     });
+    expect(grant('iam:PassRole', 'automation-role')).toMatchObject({
+      condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+      steps: ['CheckNotebook'],
+    });
+    expect(grant('kms:Decrypt', 'backup-bucket-kms-key')?.condition).toEqual({
+      StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' },
+    });
   });
 
-  it('follow the document (a removed step takes its permission with it)', () => {
-    const withoutDelete = {
+  it('follow the documents (a removed step takes its permission with it)', () => {
+    const withoutFinish = {
       ...RUNBOOK,
-      mainSteps: RUNBOOK.mainSteps.filter((step) => step.name !== 'DeleteNotebook'),
+      mainSteps: RUNBOOK.mainSteps.filter((step) => step.name !== 'Finish'),
     };
-    expect(requiredPermissions(withoutDelete).map((p) => p.action)).not.toContain(
-      'sagemaker:DeleteNotebookInstance',
-    );
+    expect(requiredPermissions([RUNBOOK]).map((p) => p.action)).toContain('s3:PutObjectTagging');
+    expect(requiredPermissions([withoutFinish]).map((p) => p.action)).not.toContain('s3:PutObjectTagging');
+    expect(requiredPermissions([RUNBOOK]).map((p) => p.action)).not.toContain('iam:GetRole');
+    expect(requiredPermissions([RUNBOOK, CHECK_DOCUMENT]).map((p) => p.action)).toContain('iam:GetRole');
   });
 });
 
@@ -118,6 +152,16 @@ describe('resources', () => {
     expect(resourceArns('automation-role', { ...scope, automationRoleArn })).toEqual([automationRoleArn]);
     expect(resourceArns('automation-role', scope)).toEqual([]);
     expect(resourceArns('backup-bucket-kms-key', scope)).toEqual([]);
+    const backupKmsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/k';
+    expect(resourceArns('backup-bucket-kms-key', { ...scope, backupKmsKeyArn })).toEqual([backupKmsKeyArn]);
+    expect(resourceArns('own-backup-area', scope)).toEqual([`arn:aws:s3:::b/p/data/${AWS_USERID}/*`]);
+    expect(resourceArns('check-document', { ...scope, checkDocumentName: 'c' })).toEqual([
+      'arn:aws:ssm:eu-west-1:123456789012:document/c',
+      'arn:aws:ssm:eu-west-1:123456789012:automation-definition/c:*',
+    ]);
+    expect(resourceArns('automation-execution', scope)).toEqual([
+      'arn:aws:ssm:eu-west-1:123456789012:automation-execution/*',
+    ]);
   });
 
   it('the temporary configuration prefix is the one the scripts use', () => {
@@ -125,13 +169,20 @@ describe('resources', () => {
     expect(common).toContain(`TEMPORARY_CONFIG_PREFIX = "${TEMPORARY_CONFIG_PREFIX}"`);
   });
 
-  it('the notebook role can copy to and from the bucket, with its SSE-KMS key if it has one', () => {
-    const actions = NOTEBOOK_ROLE_PERMISSIONS.map((permission) => permission.action);
-    expect(actions).toEqual(expect.arrayContaining(['s3:ListBucket', 's3:GetObject', 's3:PutObject']));
-    const kms = NOTEBOOK_ROLE_PERMISSIONS.filter((permission) => permission.action.startsWith('kms:'));
-    expect(kms.map((permission) => permission.resource)).toEqual([
-      'backup-bucket-kms-key',
-      'backup-bucket-kms-key',
+  it('the notebook role can read and write its own area only, with the SSE-KMS key through S3 only', () => {
+    const s3 = NOTEBOOK_ROLE_PERMISSIONS.filter((permission) => permission.action.startsWith('s3:'));
+    expect(s3.map((permission) => permission.action)).toEqual([
+      's3:GetObject',
+      's3:PutObject',
+      's3:AbortMultipartUpload',
     ]);
+    expect(new Set(s3.map((permission) => permission.resource))).toEqual(new Set(['own-backup-area']));
+    const kms = NOTEBOOK_ROLE_PERMISSIONS.filter((permission) => permission.action.startsWith('kms:'));
+    for (const permission of kms) {
+      expect(permission).toMatchObject({
+        resource: 'backup-bucket-kms-key',
+        condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } },
+      });
+    }
   });
 });

@@ -1,35 +1,43 @@
 #!/bin/bash
-# sagemaker-notebook-vpc-guard: temporary on-start hook that copies a backup back onto a recreated notebook.
-# Runs in the background (5-minute hook limit) and writes a marker with the exit status and what is on the
-# volume afterwards. A sentinel on the volume makes later starts skip it, so user edits are never overwritten.
+# sagemaker-notebook-vpc-guard: temporary on-start hook that unpacks a backup onto a recreated notebook.
+# Runs in the background (5-minute hook limit). The archive is unpacked as ec2-user, not root, so a symlink on
+# the volume (a cloned repository's) cannot redirect a write outside what the notebook user may write anyway;
+# the marker reports whether the archive's SHA-256 is the one the runbook verified before the delete. A
+# sentinel on the volume makes later starts skip it, so user edits are never overwritten.
 set -u
-DATA_URI=__DATA_URI__
-MARKER_URI=__MARKER_URI__
+BUCKET=__BUCKET__
+PREFIX=__PREFIX__
+USER_ID=__USER_ID__
+NAME=__NAME__
 BACKUP_ID=__BACKUP_ID__
+SHA256=__SHA256__
 export AWS_DEFAULT_REGION=__REGION__
 VOLUME="${VPC_GUARD_VOLUME:-/home/ec2-user/SageMaker}"
-OWNER="${VPC_GUARD_OWNER:-ec2-user:ec2-user}"
-SENTINEL_DIR="$VOLUME/.sagemaker-notebook-vpc-guard"
+AREA="s3://$BUCKET/$PREFIX/data/$USER_ID/$NAME/$BACKUP_ID"
+SENTINEL="$VOLUME/.sagemaker-notebook-vpc-guard/restored-$BACKUP_ID"
 export PATH="${PATH}:/usr/local/bin:/usr/bin:/bin"
 
 restore() {
-  local status=ok files bytes code=0
-  aws s3 sync "$DATA_URI" "$VOLUME" --only-show-errors || code=$?
+  local work codes status=ok code=0 sha
+  work=$(mktemp -d)
+  mkfifo "$work/sum"
+  sha256sum <"$work/sum" >"$work/sha" &
+  aws s3 cp "$AREA/volume.tar" - | tee "$work/sum" |
+    sudo -u ec2-user tar --extract --file=- --directory="$VOLUME" --preserve-permissions
+  codes=("${PIPESTATUS[@]}")
+  wait
+  for code in "${codes[@]}"; do [ "$code" -eq 0 ] || break; done
   [ "$code" -eq 0 ] || status=failed
-  chown -R "$OWNER" "$VOLUME" || status=failed
-  files=$(find "$VOLUME" -type f -not -path "$SENTINEL_DIR/*" | wc -l)
-  bytes=$(find "$VOLUME" -type f -not -path "$SENTINEL_DIR/*" -printf '%s\n' |
-    awk '{ total += $1 } END { printf "%d", total }')
+  sha=$(cut -c1-64 "$work/sha")
+  [ "$sha" = "$SHA256" ] || status=mismatch
   if [ "$status" = ok ]; then
-    mkdir -p "$SENTINEL_DIR" && touch "$SENTINEL_DIR/restored-$BACKUP_ID"
+    sudo -u ec2-user mkdir -p "${SENTINEL%/*}" && sudo -u ec2-user touch "$SENTINEL" || status=failed
   fi
-  printf '{"Status":"%s","ExitCode":%d,"Files":%d,"Bytes":%d}\n' "$status" "$code" "$files" "$bytes" |
-    aws s3 cp - "$MARKER_URI" --content-type application/json
+  printf '{"Status":"%s","ExitCode":%d,"Sha256":"%s"}\n' "$status" "$code" "$sha" |
+    aws s3 cp - "$AREA/restore-complete.json" --content-type application/json
 }
 
-if [ -e "$SENTINEL_DIR/restored-$BACKUP_ID" ]; then
-  exit 0
-fi
-export VOLUME OWNER SENTINEL_DIR DATA_URI MARKER_URI BACKUP_ID
+[ -e "$SENTINEL" ] && exit 0
+export VOLUME AREA SENTINEL SHA256
 nohup bash -c "$(declare -f restore); restore" >"${VPC_GUARD_LOG:-/var/log/vpc-guard-restore.log}" 2>&1 &
 exit 0

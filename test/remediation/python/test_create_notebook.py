@@ -3,7 +3,7 @@ import unittest
 
 import create_backup_config
 import create_notebook
-from stubs import NOTEBOOK, patched
+from stubs import BACKUP_ID, NOTEBOOK, USER_ID, patched
 
 TARGET = {
     "SubnetId": "subnet-0aaaaaaaaaaaaaaa1",
@@ -13,9 +13,14 @@ TARGET = {
 }
 
 
+SHA = "a" * 64
+
+
 def manifest(plan="Backup", **notebook):
     return {
         "DataPlan": plan,
+        "BackupId": BACKUP_ID,
+        "Backup": {"UserId": USER_ID, "Sha256": SHA} if plan == "Backup" else None,
         "Notebook": {**NOTEBOOK, "KmsKeyId": "key", "AcceleratorTypes": [], "DefaultCodeRepository": "", **notebook},
         "Tags": [{"Key": "team", "Value": "a"}, {"Key": "aws:cloudformation:stack-id", "Value": "x"}],
     }
@@ -42,40 +47,56 @@ class CreateRequest(unittest.TestCase):
             create_notebook.creatable_tags([{"Key": f"k{i}", "Value": ""} for i in range(51)])
 
 
-class BackupHook(unittest.TestCase):
+def rendered_hook(module, event):
+    """The hook the handler installs, decoded, with the lifecycle configuration name it used."""
+    calls = []
+    with patched(module, "sagemaker") as stubs:
+        client = stubs["sagemaker"].client
+        client.meta.events.register("before-parameter-build.sagemaker.*", lambda params, **_: calls.append(dict(params)))
+        if module is create_notebook:  # it first waits until the old notebook is gone
+            stubs["sagemaker"].add_client_error(
+                "describe_notebook_instance", service_error_code="ValidationException", service_message="RecordNotFound"
+            )
+        stubs["sagemaker"].add_client_error(
+            "create_notebook_instance_lifecycle_config", service_message="Lifecycle config already exists"
+        )
+        stubs["sagemaker"].add_response("update_notebook_instance_lifecycle_config", {})
+        if module is create_notebook:
+            stubs["sagemaker"].add_response("create_notebook_instance", {"NotebookInstanceArn": "arn"})
+        module.handler(event, None)
+    update = next(call for call in calls if "OnStart" in call)
+    return update["NotebookInstanceLifecycleConfigName"], base64.b64decode(update["OnStart"][0]["Content"]).decode()
+
+
+class Hooks(unittest.TestCase):
     EVENT = {
-        "ConfigName": "vpc-guard-backup-id",
+        "ConfigName": "vpc-guard-backup-x",
         "BackupBucketName": "bucket",
         "BackupPrefix": "prefix/sub",
         "NotebookName": "MyNotebook",
-        "BackupId": "id",
+        "BackupId": BACKUP_ID,
+        "NotebookRoleId": "AROAEXAMPLENOTEBOOK1",
         "Region": "eu-west-1",
     }
 
-    def test_creates_the_configuration(self):
-        with patched(create_backup_config, "sagemaker") as stubs:
-            stubs["sagemaker"].add_response("create_notebook_instance_lifecycle_config", {})
-            result = create_backup_config.handler(self.EVENT, None)
-        self.assertEqual(result["ConfigName"], "vpc-guard-backup-id")
-        self.assertIsInstance(result["StartedAt"], str)
+    def test_the_backup_hook_gets_each_value_once_and_checked(self):
+        name, hook = rendered_hook(create_backup_config, self.EVENT)
+        self.assertEqual(name, "vpc-guard-backup-x")
+        for line in ("BUCKET=bucket", "PREFIX=prefix/sub", "NAME=MyNotebook", f"BACKUP_ID={BACKUP_ID}",
+                     "ROLE_ID=AROAEXAMPLENOTEBOOK1", "export AWS_DEFAULT_REGION=eu-west-1"):
+            self.assertIn(f"\n{line}\n", hook)
+        self.assertNotRegex(hook, "__[A-Z_]+__")
 
-    def test_rendered_hook(self):
-        calls = []
-        with patched(create_backup_config, "sagemaker") as stubs:
-            client = stubs["sagemaker"].client
-            client.meta.events.register(
-                "before-parameter-build.sagemaker.*", lambda params, **_: calls.append(dict(params))
-            )
-            stubs["sagemaker"].add_client_error(
-                "create_notebook_instance_lifecycle_config", service_message="Lifecycle config already exists"
-            )
-            stubs["sagemaker"].add_response("update_notebook_instance_lifecycle_config", {})
-            create_backup_config.handler(self.EVENT, None)
-        hook = base64.b64decode(calls[-1]["OnStart"][0]["Content"]).decode()
-        self.assertIn("DATA_URI=s3://bucket/prefix/sub/MyNotebook/id/data/\n", hook)
-        self.assertIn("MARKER_URI=s3://bucket/prefix/sub/MyNotebook/id/backup-complete.json\n", hook)
-        self.assertIn("export AWS_DEFAULT_REGION=eu-west-1\n", hook)
-        self.assertNotIn("__", hook.replace("__main__", ""))
+    def test_a_value_that_fails_its_pattern_renders_nothing(self):
+        with self.assertRaisesRegex(ValueError, "Refusing BACKUP_ID"):
+            rendered_hook(create_backup_config, {**self.EVENT, "BackupId": "x';reboot;'"})
+
+    def test_the_restore_hook_names_the_verified_archive_and_its_sha256(self):
+        event = {**TARGET, **self.EVENT, "Manifest": __import__("json").dumps(manifest(), default=str)}
+        name, hook = rendered_hook(create_notebook, event)
+        self.assertEqual(name, "vpc-guard-restore-id")
+        for line in (f"USER_ID={USER_ID}", f"SHA256={SHA}", f"BACKUP_ID={BACKUP_ID}", "NAME=MyNotebook"):
+            self.assertIn(f"\n{line}\n", hook)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,9 @@
 
 import { FakeIam, FakeKms } from './fake-iam';
 import { FakeSageMaker } from './fake-sagemaker';
+import { FakeSsm } from './fake-ssm';
 import type { JsonObject, JsonValue } from './python-bridge';
-import { AwsError } from './world-basics';
+import { ACCOUNT, AwsError } from './world-basics';
 
 export class FakeClock {
   now = 1_800_000_000;
@@ -34,61 +35,135 @@ export class FakeClock {
 export interface StoredObject {
   readonly body: string;
   readonly lastModified: number;
+  readonly versionId: string;
+  /** S3's SHA-256 of the whole object (base64), when the upload asked for one. */
+  readonly checksumSha256?: string;
+  tags: { Key: string; Value: string }[];
 }
 
+/** One page of a listing: at most this many entries, so the scripts must paginate. */
+const PAGE_SIZE = 2;
+
+/**
+ * Versioned buckets (every put is a new version; reads see the latest), ranged reads, delimited listings, tags,
+ * and ExpectedBucketOwner. Bucket policies are not modelled: tests that write "as a co-tenant" show what the
+ * runbook does even when a file it did not write is there.
+ */
 export class FakeS3 {
-  readonly buckets = new Map<string, Map<string, StoredObject>>();
+  readonly buckets = new Map<string, Map<string, StoredObject[]>>();
+  private versions = 0;
 
   constructor(private readonly clock: FakeClock) {}
 
-  bucket(name: string): Map<string, StoredObject> {
+  bucket(name: string): Map<string, StoredObject[]> {
     const bucket = this.buckets.get(name);
     if (!bucket) throw new AwsError('NoSuchBucket', `The specified bucket ${name} does not exist`, 404);
     return bucket;
   }
 
-  put(bucket: string, key: string, body: string): void {
-    this.bucket(bucket).set(key, { body, lastModified: this.clock.now });
+  put(bucket: string, key: string, body: string, checksumSha256?: string): StoredObject {
+    this.versions += 1;
+    const stored: StoredObject = {
+      body,
+      lastModified: this.clock.now,
+      versionId: `v${this.versions}`,
+      ...(checksumSha256 ? { checksumSha256 } : {}),
+      tags: [],
+    };
+    const objects = this.bucket(bucket);
+    objects.set(key, [...(objects.get(key) ?? []), stored]);
+    return stored;
+  }
+
+  latest(bucket: string, key: string): StoredObject | undefined {
+    return this.bucket(bucket).get(key)?.at(-1);
   }
 
   get(bucket: string, key: string): string | undefined {
-    return this.bucket(bucket).get(key)?.body;
+    return this.latest(bucket, key)?.body;
   }
 
   keys(bucket: string, prefix: string): string[] {
     return [...this.bucket(bucket).keys()].filter((key) => key.startsWith(prefix)).sort();
   }
 
+  private found(bucket: string, key: string): StoredObject {
+    const stored = this.latest(bucket, key);
+    if (stored === undefined) throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404);
+    return stored;
+  }
+
+  /** Keys, or with a delimiter the next level's common prefixes and the keys at this level, sorted. */
+  private listing(bucket: string, prefix: string, delimiter: string | undefined): string[] {
+    const entries = this.keys(bucket, prefix).map((key) => {
+      const cut = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+      return cut < 0 ? key : key.slice(0, cut + 1);
+    });
+    return [...new Set(entries)].sort();
+  }
+
   handle(operation: string, params: JsonObject): JsonObject {
     const bucketName = String(params.Bucket);
+    if (params.ExpectedBucketOwner !== undefined && params.ExpectedBucketOwner !== ACCOUNT) {
+      throw new AwsError('AccessDenied', 'Access Denied (bucket owner)', 403);
+    }
+    const key = String(params.Key);
     switch (operation) {
       case 'HeadBucket':
         this.bucket(bucketName);
         return {};
       case 'PutObject':
-        this.put(bucketName, String(params.Key), String(params.Body ?? ''));
-        return { ETag: '"simulated"' };
-      case 'GetObject': {
-        const body = this.get(bucketName, String(params.Key));
-        if (body === undefined) throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404);
-        return { Body: body, ContentLength: body.length };
+        return {
+          ETag: '"simulated"',
+          VersionId: this.put(bucketName, key, String(params.Body ?? '')).versionId,
+        };
+      case 'HeadObject': {
+        const stored = this.found(bucketName, key);
+        return {
+          ContentLength: Buffer.byteLength(stored.body),
+          LastModified: stored.lastModified,
+          VersionId: stored.versionId,
+          ...(stored.checksumSha256 ? { ChecksumSHA256: stored.checksumSha256 } : {}),
+        };
       }
+      case 'GetObject': {
+        const stored = this.found(bucketName, key);
+        const data = Buffer.from(stored.body);
+        const range = /^bytes=(\d+)-(\d+)$/.exec(String(params.Range ?? ''));
+        const slice = range ? data.subarray(Number(range[1]), Number(range[2]) + 1) : data;
+        return {
+          Body: slice.toString(),
+          ContentLength: slice.length,
+          LastModified: stored.lastModified,
+          VersionId: stored.versionId,
+          ...(range
+            ? { ContentRange: `bytes ${range[1]}-${Number(range[1]) + slice.length - 1}/${data.length}` }
+            : {}),
+        };
+      }
+      case 'PutObjectTagging':
+        this.found(bucketName, key).tags = (params.Tagging as { TagSet: StoredObject['tags'] }).TagSet;
+        return { VersionId: this.found(bucketName, key).versionId };
       case 'ListObjectsV2': {
-        // One page of at most 2 keys: the scripts must paginate.
-        const keys = this.keys(bucketName, String(params.Prefix ?? ''));
+        const prefix = String(params.Prefix ?? '');
+        const entries = this.listing(bucketName, prefix, params.Delimiter as string | undefined);
         const start = params.ContinuationToken ? Number(params.ContinuationToken) : 0;
-        const page = keys.slice(start, start + 2);
+        const page = entries.slice(start, start + PAGE_SIZE);
         const bucket = this.bucket(bucketName);
-        const contents: JsonValue[] = page.map((key) => {
-          const stored = bucket.get(key) as StoredObject;
-          return { Key: key, Size: Buffer.byteLength(stored.body), LastModified: stored.lastModified };
-        });
-        const truncated = start + 2 < keys.length;
+        const contents: JsonValue[] = page
+          .filter((entry) => bucket.has(entry))
+          .map((entry) => {
+            const stored = bucket.get(entry)?.at(-1) as StoredObject;
+            return { Key: entry, Size: Buffer.byteLength(stored.body), LastModified: stored.lastModified };
+          });
+        const common = page.filter((entry) => !bucket.has(entry)).map((entry) => ({ Prefix: entry }));
+        const truncated = start + PAGE_SIZE < entries.length;
         return {
           KeyCount: page.length,
           IsTruncated: truncated,
           ...(contents.length > 0 ? { Contents: contents } : {}),
-          ...(truncated ? { NextContinuationToken: String(start + 2) } : {}),
+          ...(common.length > 0 ? { CommonPrefixes: common } : {}),
+          ...(truncated ? { NextContinuationToken: String(start + PAGE_SIZE) } : {}),
         };
       }
       default:
@@ -113,14 +188,26 @@ export interface CallRecord {
 
 export type Fault = (call: Omit<CallRecord, 'at'>) => AwsError | undefined;
 
+export interface RouteTable {
+  readonly RouteTableId: string;
+  readonly VpcId: string;
+  readonly Associations: readonly JsonObject[];
+  readonly Routes: readonly JsonObject[];
+}
+
 export class FakeAws {
   readonly clock = new FakeClock();
   readonly s3 = new FakeS3(this.clock);
   readonly subnets = new Map<string, Subnet>();
+  /** Security group → its VPC. */
   readonly securityGroups = new Map<string, string>();
-  readonly sagemaker = new FakeSageMaker(this.clock, this.s3, this.subnets, this.securityGroups);
+  /** Security group → its inbound rules (IpPermissions). */
+  readonly ingress = new Map<string, JsonObject[]>();
+  readonly routeTables: RouteTable[] = [];
   readonly iam = new FakeIam();
+  readonly sagemaker = new FakeSageMaker(this.clock, this.s3, this.subnets, this.securityGroups, this.iam);
   readonly kms = new FakeKms(this.iam);
+  readonly ssm = new FakeSsm();
   readonly calls: CallRecord[] = [];
   faults: Fault[] = [];
 
@@ -137,6 +224,7 @@ export class FakeAws {
     if (service === 'iam') return this.iam.handle(operation, params);
     if (service === 'kms') return this.kms.handle(operation, params);
     if (service === 's3') return this.s3.handle(operation, params);
+    if (service === 'ssm') return this.ssm.handle(operation, params);
     if (service === 'ec2') return this.ec2(operation, params);
     throw new AwsError('NotImplemented', `${service} is not faked`);
   }
@@ -158,13 +246,33 @@ export class FakeAws {
       const missing = ids.find((id) => !this.securityGroups.has(id));
       if (missing)
         throw new AwsError('InvalidGroup.NotFound', `The security group '${missing}' does not exist`);
-      return { SecurityGroups: ids.map((id) => ({ GroupId: id, VpcId: this.securityGroups.get(id) ?? '' })) };
+      return {
+        SecurityGroups: ids.map((id) => ({
+          GroupId: id,
+          VpcId: this.securityGroups.get(id) ?? '',
+          IpPermissions: this.ingress.get(id) ?? [],
+        })),
+      };
+    }
+    if (operation === 'DescribeRouteTables') {
+      const [filter] = (params.Filters ?? []) as { Name: string; Values: string[] }[];
+      if (filter?.Name !== 'vpc-id') throw new AwsError('NotImplemented', 'only the vpc-id filter is faked');
+      return {
+        RouteTables: this.routeTables.filter((table) =>
+          filter.Values.includes(table.VpcId),
+        ) as unknown as JsonValue[],
+      };
     }
     throw new AwsError('NotImplemented', `ec2 ${operation} is not faked`);
   }
 
-  /** The destructive or state-changing calls made so far (a policy simulation changes nothing). */
+  /**
+   * The destructive or state-changing calls made so far (a policy simulation changes nothing; neither does
+   * starting the read-only check document).
+   */
   mutatingCalls(): CallRecord[] {
-    return this.calls.filter((call) => !/^(Describe|List|Get|Head|Simulate)/.test(call.operation));
+    return this.calls.filter(
+      (call) => !/^(Describe|List|Get|Head|Simulate|StartAutomationExecution$)/.test(call.operation),
+    );
   }
 }

@@ -13,23 +13,53 @@ const SAGEMAKER = 'sagemaker.amazonaws.com';
 
 type Context = ReadonlyMap<string, readonly JsonValue[]>;
 
+/** The guardrail's conditions on CreateNotebookInstance, as the stack puts them on the automation role. */
+export interface CreateConditions {
+  readonly approvedSubnetIds?: readonly string[];
+  readonly directInternetAccessDisabled?: boolean;
+}
+
 export class FakeIam {
   readonly passableRoles = new Set<string>();
   /** By key ARN. */
   readonly usableKeys = new Set<string>();
+  /** Role ARN → its unique id (what aws:userid starts with for its sessions). */
+  readonly roleIds = new Map<string, string>();
+  createConditions: CreateConditions = {};
   /** False: the automation role may not call iam:SimulatePrincipalPolicy. */
   maySimulate = true;
 
-  /** The automation role's identity policy: PassRole only to SageMaker, as the stack grants it. */
+  /**
+   * The automation role's identity policy as the stack grants it: PassRole only to SageMaker; CreateGrant only
+   * for an AWS resource; CreateNotebookInstance only where the guardrail's conditions allow.
+   */
   allows(action: string, resource: string, context: Context): boolean {
     if (action === 'iam:PassRole')
       return (
         this.passableRoles.has(resource) && (context.get('iam:PassedToService') ?? []).includes(SAGEMAKER)
       );
+    if (action === 'sagemaker:CreateNotebookInstance') return this.allowsCreate(context);
+    if (action === 'kms:CreateGrant' && !(context.get('kms:GrantIsForAWSResource') ?? []).includes('true'))
+      return false;
     return action.startsWith('kms:') && this.usableKeys.has(resource);
   }
 
+  private allowsCreate(context: Context): boolean {
+    const { approvedSubnetIds, directInternetAccessDisabled } = this.createConditions;
+    const subnets = (context.get('sagemaker:VpcSubnets') ?? []).map(String);
+    if (subnets.length === 0) return false;
+    if (approvedSubnetIds && subnets.some((subnet) => !approvedSubnetIds.includes(subnet))) return false;
+    const access = context.get('sagemaker:DirectInternetAccess')?.[0];
+    return !(directInternetAccessDisabled && access !== 'Disabled');
+  }
+
   handle(operation: string, params: JsonObject): JsonObject {
+    if (operation === 'GetRole') {
+      const arn = [...this.roleIds.keys()].find((role) => role.endsWith(`/${String(params.RoleName)}`));
+      if (!arn)
+        throw new AwsError('NoSuchEntity', `The role ${String(params.RoleName)} cannot be found.`, 404);
+      return { Role: { RoleName: params.RoleName ?? '', Arn: arn, RoleId: this.roleIds.get(arn) ?? '' } };
+    }
     if (operation !== 'SimulatePrincipalPolicy')
       throw new AwsError('NotImplemented', `iam ${operation} is not faked`);
     if (!this.maySimulate) {
@@ -53,8 +83,18 @@ export class FakeIam {
     return { EvaluationResults: results, IsTruncated: false };
   }
 
-  /** What CreateNotebookInstance needs of its caller: pass the notebook's role, use its volume key. */
+  /** What CreateNotebookInstance needs of its caller: its conditions, pass the notebook's role, use its key. */
   authorizeCreate(params: JsonObject, kms: FakeKms): void {
+    const request: Context = new Map<string, readonly JsonValue[]>([
+      ['sagemaker:VpcSubnets', params.SubnetId ? [params.SubnetId] : []],
+      ['sagemaker:DirectInternetAccess', [params.DirectInternetAccess ?? 'Enabled']],
+    ]);
+    if (!this.allowsCreate(request)) {
+      throw new AwsError(
+        'AccessDeniedException',
+        'not authorized to perform sagemaker:CreateNotebookInstance',
+      );
+    }
     const role = String(params.RoleArn);
     if (!this.allows('iam:PassRole', role, new Map([['iam:PassedToService', [SAGEMAKER]]]))) {
       throw new AwsError('AccessDeniedException', `not authorized to perform iam:PassRole on ${role}`);

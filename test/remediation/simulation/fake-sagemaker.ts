@@ -1,27 +1,45 @@
 /**
  * Fake SageMaker notebook instances: statuses that change over virtual time, the status each operation
- * requires, lifecycle configurations, and the runbook's on-start hooks, interpreted from the variables
- * they set (DATA_URI, MARKER_URI, BACKUP_ID) and the direction of their `aws s3 sync`. The hooks' shell is
- * tested for real in hooks.test.ts; here they copy between the notebook's volume and the fake S3.
+ * requires, lifecycle configurations, and the runbook's on-start hooks, interpreted from the variables they set
+ * (BUCKET, PREFIX, NAME, BACKUP_ID, USER_ID, SHA256) and whether they create or extract a tar archive. The hooks'
+ * shell is tested for real in hooks.test.ts; here the archive is the volume's files as JSON, written to and read
+ * from the notebook role session's own area of the fake S3, and the backup stops Jupyter (users' saves are then
+ * refused) and reports any change made after its snapshot, as the real hook does.
  */
+import { createHash } from 'node:crypto';
 import type { FakeClock, FakeS3, Subnet } from './fake-aws';
-import type { JsonObject, JsonValue } from './python-bridge';
+import type { FakeIam } from './fake-iam';
+import type { JsonObject } from './python-bridge';
 import { ACCOUNT, AwsError, REGION } from './world-basics';
 
 export type HookOutcome = 'complete' | 'fail' | 'never';
 
 export interface Notebook {
-  /** DescribeNotebookInstance fields other than the status and lifecycle configuration. */
+  /** DescribeNotebookInstance fields other than the status, lifecycle configuration and creation time. */
   readonly settings: JsonObject;
   status: string;
   lifecycleConfigName?: string;
   /** The ML storage volume: path → content. */
   volume: Map<string, string>;
   tags: { Key: string; Value: string }[];
+  readonly createdAt: number;
+  /** Users edit through Jupyter; the backup hook stops it until the notebook stops. */
+  jupyter: 'running' | 'stopped';
+  /** Set by the backup hook once its marker says ok: a change after its snapshot turns the marker "changed". */
+  watch?: { readonly snapshot: string; readonly marker: { readonly bucket: string; readonly key: string } };
 }
 
 export const TIMINGS = { start: 300, stop: 90, update: 40, delete: 150, create: 420, copy: 240 };
 const SENTINEL_DIR = '.sagemaker-notebook-vpc-guard/';
+
+/** The fake's tar: the volume's files (the sentinel folder excluded, as the hook does) as sorted JSON. */
+export function archive(volume: ReadonlyMap<string, string>): string {
+  return JSON.stringify([...volume].filter(([path]) => !path.startsWith(SENTINEL_DIR)).sort());
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
 
 function validation(message: string): AwsError {
   return new AwsError('ValidationException', message);
@@ -33,12 +51,6 @@ function shellValue(content: string, variable: string): string | undefined {
   return raw.startsWith("'") ? raw.slice(1, -1).replaceAll(`'"'"'`, "'") : raw;
 }
 
-function splitS3Uri(uri: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
-  if (!match?.[1] || match[2] === undefined) throw new Error(`not an S3 URI: ${uri}`);
-  return { bucket: match[1], key: match[2] };
-}
-
 export class FakeSageMaker {
   readonly notebooks = new Map<string, Notebook>();
   readonly lifecycleConfigs = new Map<string, JsonObject>();
@@ -46,12 +58,19 @@ export class FakeSageMaker {
   /** Unconfirmed whether Start/UpdateNotebookInstance accept a Failed notebook: tests try both. */
   failedNotebookCanStart = false;
   createFailuresLeft = 0;
+  /** The session name of the notebook role on a notebook (documented as "SageMaker"; a test changes it). */
+  sessionName = 'SageMaker';
+  /** False: the hook finds no jupyter-server unit to stop (it then only watches for changes). */
+  jupyterStoppable = true;
+  /** True: S3 keeps a SHA-256 of the whole archive (a single-part upload with a checksum). */
+  archiveChecksums = false;
 
   constructor(
     private readonly clock: FakeClock,
     private readonly s3: FakeS3,
     private readonly subnets: Map<string, Subnet>,
     private readonly securityGroups: Map<string, string>,
+    private readonly iam: FakeIam,
   ) {}
 
   static arn(name: string): string {
@@ -79,9 +98,22 @@ export class FakeSageMaker {
     });
   }
 
+  /** The notebook role session's aws:userid on this notebook. */
+  userIdOf(notebook: Notebook): string {
+    return `${this.iam.roleIds.get(String(notebook.settings.RoleArn)) ?? 'AROAUNKNOWNROLE00000'}:${this.sessionName}`;
+  }
+
+  /** A user saving a file through Jupyter: refused (false) unless the notebook is InService with Jupyter up. */
+  userSaves(notebook: Notebook, path: string, content: string): boolean {
+    if (notebook.status !== 'InService' || notebook.jupyter !== 'running') return false;
+    notebook.volume.set(path, content);
+    return true;
+  }
+
   describe(notebook: Notebook): JsonObject {
     return {
       ...notebook.settings,
+      CreationTime: notebook.createdAt,
       NotebookInstanceStatus: notebook.status,
       ...(notebook.lifecycleConfigName
         ? { NotebookInstanceLifecycleConfigName: notebook.lifecycleConfigName }
@@ -112,13 +144,14 @@ export class FakeSageMaker {
       case 'StopNotebookInstance': {
         const notebook = this.find(name);
         this.requireStatus(notebook, ['InService']);
+        this.stopWatching(notebook);
         this.transition(notebook, 'Stopping', 'Stopped', TIMINGS.stop);
         return {};
       }
       case 'StartNotebookInstance': {
         const notebook = this.find(name);
         this.requireStatus(notebook, this.failedNotebookCanStart ? ['Stopped', 'Failed'] : ['Stopped']);
-        this.transition(notebook, 'Pending', 'InService', TIMINGS.start, () => this.runOnStart(notebook));
+        this.transition(notebook, 'Pending', 'InService', TIMINGS.start, () => this.onStart(notebook));
         return {};
       }
       case 'UpdateNotebookInstance':
@@ -227,50 +260,96 @@ export class FakeSageMaker {
         repository ? [[`${repository.split('/').pop()}/.git/HEAD`, 'ref: refs/heads/main']] : [],
       ),
       tags: [...tags],
+      createdAt: this.clock.now,
+      jupyter: 'stopped',
     };
     this.notebooks.set(name, notebook);
-    this.transition(notebook, 'Pending', 'InService', TIMINGS.create, () => this.runOnStart(notebook));
+    this.transition(notebook, 'Pending', 'InService', TIMINGS.create, () => this.onStart(notebook));
     return { NotebookInstanceArn: FakeSageMaker.arn(name) };
   }
 
-  /** The runbook's hooks start a background copy that ends with a marker, if the notebook keeps running. */
-  private runOnStart(notebook: Notebook): void {
+  /** Jupyter comes up with the notebook; then the on-start hooks run (ours start a background copy). */
+  private onStart(notebook: Notebook): void {
+    notebook.jupyter = 'running';
     const config = notebook.lifecycleConfigName
       ? this.lifecycleConfigs.get(notebook.lifecycleConfigName)
       : undefined;
     for (const hook of (config?.OnStart ?? []) as { Content: string }[]) {
       const content = Buffer.from(hook.Content, 'base64').toString('utf8');
-      const dataUri = shellValue(content, 'DATA_URI');
-      const markerUri = shellValue(content, 'MARKER_URI');
-      if (!dataUri || !markerUri) continue; // the notebook's own configuration: not ours to interpret
-      const purpose = content.includes('aws s3 sync "$VOLUME" "$DATA_URI"') ? 'backup' : 'restore';
-      const sentinel = `${SENTINEL_DIR}restored-${shellValue(content, 'BACKUP_ID')}`;
-      if (purpose === 'restore' && notebook.volume.has(sentinel)) continue;
-      const outcome = this.hookOutcome[purpose];
-      const subnet = this.subnets.get(String(notebook.settings.SubnetId ?? ''));
-      if (outcome === 'never' || (subnet && !subnet.reachesS3)) continue;
-      this.clock.schedule(TIMINGS.copy, () => {
-        if (notebook.status !== 'InService') return; // stopped mid-copy: no marker
-        const data = splitS3Uri(dataUri);
-        if (purpose === 'backup' && outcome === 'complete') {
-          for (const [path, body] of notebook.volume) this.s3.put(data.bucket, `${data.key}${path}`, body);
-        }
-        if (purpose === 'restore' && outcome === 'complete') {
-          for (const key of this.s3.keys(data.bucket, data.key)) {
-            notebook.volume.set(key.slice(data.key.length), this.s3.get(data.bucket, key) ?? '');
-          }
-          notebook.volume.set(sentinel, '');
-        }
-        const files = [...notebook.volume].filter(([path]) => !path.startsWith(SENTINEL_DIR));
-        const marker: JsonValue = {
-          Status: outcome === 'complete' ? 'ok' : 'failed',
-          ExitCode: outcome === 'complete' ? 0 : 1,
-          Files: files.length,
-          Bytes: files.reduce((total, [, body]) => total + Buffer.byteLength(body), 0),
-        };
-        const target = splitS3Uri(markerUri);
-        this.s3.put(target.bucket, target.key, JSON.stringify(marker));
-      });
+      const value = (variable: string) => shellValue(content, variable) ?? '';
+      const area = (user: string) =>
+        `${value('PREFIX')}/data/${user}/${value('NAME')}/${value('BACKUP_ID')}/`;
+      if (content.includes('tar --create'))
+        this.backUp(notebook, value('BUCKET'), area(this.userIdOf(notebook)));
+      if (content.includes('tar --extract')) {
+        this.restore(notebook, value('BUCKET'), area(value('USER_ID')), value('BACKUP_ID'), value('SHA256'));
+      }
     }
+  }
+
+  private reachesS3(notebook: Notebook): boolean {
+    const subnet = this.subnets.get(String(notebook.settings.SubnetId ?? ''));
+    return !subnet || subnet.reachesS3;
+  }
+
+  private backUp(notebook: Notebook, bucket: string, area: string): void {
+    const outcome = this.hookOutcome.backup;
+    const jupyter = this.jupyterStoppable ? 'stopped' : 'not-found';
+    if (this.jupyterStoppable) notebook.jupyter = 'stopped';
+    if (outcome === 'never' || !this.reachesS3(notebook)) return;
+    const snapshot = archive(notebook.volume);
+    this.clock.schedule(TIMINGS.copy, () => {
+      if (notebook.status !== 'InService') return; // stopped mid-copy: no marker
+      const digest = sha256(snapshot);
+      const checksum = this.archiveChecksums ? Buffer.from(digest, 'hex').toString('base64') : undefined;
+      if (outcome === 'complete') this.s3.put(bucket, `${area}volume.tar`, snapshot, checksum);
+      const changed = archive(notebook.volume) !== snapshot;
+      const status = outcome === 'fail' ? 'failed' : changed ? 'changed' : 'ok';
+      const marker = { bucket, key: `${area}backup-complete.json` };
+      const body = {
+        Status: status,
+        ExitCode: outcome === 'fail' ? 1 : 0,
+        Bytes: Buffer.byteLength(snapshot),
+      };
+      this.s3.put(bucket, marker.key, JSON.stringify({ ...body, Sha256: digest, Jupyter: jupyter }));
+      if (status === 'ok') notebook.watch = { snapshot, marker };
+    });
+  }
+
+  /** The backup hook's watcher: a change after the snapshot, seen before the notebook stops, turns the marker. */
+  private stopWatching(notebook: Notebook): void {
+    const watch = notebook.watch;
+    delete notebook.watch;
+    if (!watch || archive(notebook.volume) === watch.snapshot) return;
+    const marker = JSON.parse(this.s3.get(watch.marker.bucket, watch.marker.key) ?? '{}') as JsonObject;
+    this.s3.put(watch.marker.bucket, watch.marker.key, JSON.stringify({ ...marker, Status: 'changed' }));
+  }
+
+  /** Only the session whose area it is may read and write there (the bucket policy). */
+  private restore(
+    notebook: Notebook,
+    bucket: string,
+    area: string,
+    backupId: string,
+    expected: string,
+  ): void {
+    const sentinel = `${SENTINEL_DIR}restored-${backupId}`;
+    const outcome = this.hookOutcome.restore;
+    const ownArea = area.includes(`/data/${this.userIdOf(notebook)}/`);
+    if (notebook.volume.has(sentinel) || outcome === 'never' || !this.reachesS3(notebook) || !ownArea) return;
+    this.clock.schedule(TIMINGS.copy, () => {
+      if (notebook.status !== 'InService') return; // stopped mid-copy: no marker
+      const body = this.s3.get(bucket, `${area}volume.tar`);
+      const digest = body === undefined ? '' : sha256(body);
+      const status =
+        outcome === 'fail' || body === undefined ? 'failed' : digest === expected ? 'ok' : 'mismatch';
+      if (status !== 'failed' && body !== undefined) {
+        for (const [path, content] of JSON.parse(body) as [string, string][])
+          notebook.volume.set(path, content);
+      }
+      if (status === 'ok') notebook.volume.set(sentinel, '');
+      const marker = { Status: status, ExitCode: status === 'failed' ? 1 : 0, Sha256: digest };
+      this.s3.put(bucket, `${area}restore-complete.json`, JSON.stringify(marker));
+    });
   }
 }

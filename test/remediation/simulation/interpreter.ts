@@ -2,12 +2,21 @@
  * Runs an Automation document step by step the way SSM does: parameters with defaults and validation,
  * `{{ references }}`, aws:branch, nextStep/isEnd, maxAttempts, onFailure/onCancel, isCritical (a failed
  * step makes the execution Failed even when its onFailure path completes), wait timeouts and script
- * timeouts on a virtual clock. Native API steps call the fake directly; script steps run their shipped
- * Python through the bridge. `inject` makes a chosen step fail, for fault-injection tests.
+ * timeouts on a virtual clock, and aws:executeAutomation (the named document from the fake SSM, run as a child
+ * execution). Native API steps call the fake directly; script steps run their shipped Python through the bridge.
+ * Every execution is recorded in the fake SSM as Systems Manager records it. `inject` makes a chosen step
+ * fail, for fault-injection tests.
  */
-import type { Condition, ExecuteScriptStep, Step, StepOutput } from '../../../remediation/index';
+import type {
+  Condition,
+  ExecuteAutomationStep,
+  ExecuteScriptStep,
+  Step,
+  StepOutput,
+} from '../../../remediation/index';
 import { type AutomationDocument, isApiStep } from '../../../remediation/index';
 import type { FakeAws } from './fake-aws';
+import { type ExecutionRecord, listed } from './fake-ssm';
 import type { JsonObject, JsonValue, PythonBridge, ScriptHost } from './python-bridge';
 import { ACCOUNT, AwsError, REGION } from './world-basics';
 
@@ -16,6 +25,10 @@ export type ParameterValues = Readonly<Record<string, string | readonly string[]
 export interface RunOptions {
   readonly parameters: ParameterValues;
   readonly executionId: string;
+  /** The name Systems Manager knows the document by (default: the runbook's). */
+  readonly documentName?: string;
+  /** Set for a child execution (aws:executeAutomation). */
+  readonly parentExecutionId?: string;
   /** The step that fails (every attempt, before doing anything) in a fault-injection run. */
   readonly injectFailureAt?: string;
   /** The step at which the user cancels the execution. */
@@ -37,6 +50,9 @@ export interface Execution {
 }
 
 const WAIT_POLL_SECONDS = 20;
+export const RUNBOOK_NAME = 'sagemaker-notebook-vpc-guard';
+/** aws:executeAutomation's outputs, predefined (a step declares none). */
+const CHILD_OUTPUTS = ['ExecutionId', 'Status'] as const;
 const MAX_STEP_EXECUTIONS = 300;
 const REFERENCE = /\{\{\s*([\w:.]+)\s*\}\}/g;
 
@@ -50,10 +66,42 @@ export class Interpreter {
   ) {}
 
   async run(options: RunOptions): Promise<Execution> {
-    const values = new Map<string, JsonValue>(Object.entries(this.parameterValues(options.parameters)));
+    const resolvedParameters = this.parameterValues(options.parameters);
+    const values = new Map<string, JsonValue>(Object.entries(resolvedParameters));
     values.set('automation:EXECUTION_ID', options.executionId);
     values.set('global:REGION', REGION);
     values.set('global:ACCOUNT_ID', ACCOUNT);
+    const recorded = this.aws.ssm.listsDefaults ? resolvedParameters : options.parameters;
+    const record: ExecutionRecord = {
+      id: options.executionId,
+      documentName: options.documentName ?? RUNBOOK_NAME,
+      // Its model allows no empty value: a parameter left empty is not listed.
+      parameters: Object.fromEntries(
+        Object.entries(recorded).flatMap(([name, value]) => {
+          const values = listed(value as JsonValue).filter((item) => item !== '');
+          return values.length > 0 ? [[name, values]] : [];
+        }),
+      ),
+      ...(options.parentExecutionId ? { parentId: options.parentExecutionId } : {}),
+      status: 'InProgress',
+      steps: [],
+      outputs: {},
+    };
+    this.aws.ssm.executions.set(record.id, record);
+    const execution = await this.steps(options, values, record);
+    record.status = execution.status;
+    for (const name of this.document.outputs) {
+      const value = values.get(name);
+      if (value !== undefined) record.outputs[name] = listed(value);
+    }
+    return execution;
+  }
+
+  private async steps(
+    options: RunOptions,
+    values: Map<string, JsonValue>,
+    record: ExecutionRecord,
+  ): Promise<Execution> {
     const steps: StepRecord[] = [];
     let failure: string | undefined;
     let index = 0;
@@ -67,10 +115,20 @@ export class Interpreter {
         index = this.indexOf(step.onCancel.slice('step:'.length));
         continue;
       }
-      const record = await this.execute(step, values, options.injectFailureAt === step.name);
-      steps.push(record);
-      if (record.status === 'Failed') {
-        failure ??= `${step.name}: ${record.error}`;
+      const stepRecord = await this.execute(step, values, options.injectFailureAt === step.name);
+      steps.push(stepRecord);
+      record.steps.push({
+        StepName: step.name,
+        StepStatus: stepRecord.status,
+        Outputs: Object.fromEntries(
+          this.outputNames(step).flatMap((name) => {
+            const value = values.get(`${step.name}.${name}`);
+            return stepRecord.status === 'Success' && value !== undefined ? [[name, listed(value)]] : [];
+          }),
+        ),
+      });
+      if (stepRecord.status === 'Failed') {
+        failure ??= `${step.name}: ${stepRecord.error}`;
         const onFailure = step.onFailure ?? 'Abort';
         if (onFailure === 'Abort') return { status: 'Failed', steps, outputs: values, failure };
         index = onFailure === 'Continue' ? index + 1 : this.indexOf(onFailure.slice('step:'.length));
@@ -83,6 +141,12 @@ export class Interpreter {
     return failure
       ? { status: 'Failed', steps, outputs: values, failure }
       : { status: 'Success', steps, outputs: values };
+  }
+
+  private outputNames(step: Step): readonly string[] {
+    return step.action === 'aws:executeAutomation'
+      ? CHILD_OUTPUTS
+      : (step.outputs ?? []).map((output) => output.Name);
   }
 
   private parameterValues(given: ParameterValues): Record<string, JsonValue> {
@@ -153,6 +217,8 @@ export class Interpreter {
         const result = await this.attempt(step, values);
         for (const output of step.outputs ?? [])
           values.set(`${step.name}.${output.Name}`, select(result, output));
+        if (step.action === 'aws:executeAutomation')
+          for (const name of CHILD_OUTPUTS) values.set(`${step.name}.${name}`, result[name] as JsonValue);
         return { name: step.name, status: 'Success', attempts: attempt };
       } catch (caught) {
         if (!(caught instanceof StepFailure || caught instanceof AwsError)) throw caught;
@@ -169,6 +235,7 @@ export class Interpreter {
       return {};
     }
     if (step.action === 'aws:executeScript') return this.script(step, values);
+    if (step.action === 'aws:executeAutomation') return this.child(step, values);
     if (!isApiStep(step)) throw new Error(`unsupported action in ${JSON.stringify(step)}`);
     const { Service, Api, PropertySelector, DesiredValues, ...parameters } =
       step.inputs as typeof step.inputs & {
@@ -189,6 +256,29 @@ export class Interpreter {
         throw new StepFailure(`timed out waiting: ${actual}`);
       this.aws.clock.advance(WAIT_POLL_SECONDS);
     }
+  }
+
+  /** The secondary automation, run to its end; the step fails unless it succeeded. */
+  private async child(
+    step: ExecuteAutomationStep,
+    values: ReadonlyMap<string, JsonValue>,
+  ): Promise<JsonObject> {
+    const parameters = this.resolve(step.inputs.RuntimeParameters, values) as ParameterValues;
+    this.aws.call('ssm', 'StartAutomationExecution', {
+      DocumentName: step.inputs.DocumentName,
+      Parameters: parameters as JsonObject,
+    });
+    const document = this.aws.ssm.documents.get(step.inputs.DocumentName);
+    if (!document) throw new StepFailure(`document ${step.inputs.DocumentName} does not exist`);
+    const executionId = this.aws.ssm.newExecutionId();
+    const child = await new Interpreter(document, this.aws, this.python).run({
+      parameters,
+      executionId,
+      documentName: step.inputs.DocumentName,
+      parentExecutionId: String(values.get('automation:EXECUTION_ID')),
+    });
+    if (child.status !== 'Success') throw new StepFailure(`${executionId} ${child.status}: ${child.failure}`);
+    return { ExecutionId: executionId, Status: child.status };
   }
 
   private async script(step: ExecuteScriptStep, values: ReadonlyMap<string, JsonValue>): Promise<JsonObject> {

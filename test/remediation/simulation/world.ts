@@ -4,7 +4,12 @@
  */
 
 import { afterAll, beforeAll, inject } from 'vitest';
-import { RUNBOOK } from '../../../remediation/index';
+import {
+  CHECK_DOCUMENT_NAME_DEFAULT,
+  checkDocument,
+  RUNBOOK,
+  type TrustedSettings,
+} from '../../../remediation/index';
 import { interpreterFor } from '../../support/python';
 import { FakeAws } from './fake-aws';
 import { FakeSageMaker, type Notebook } from './fake-sagemaker';
@@ -21,6 +26,10 @@ export const BUCKET = 'vpc-guard-backups';
 export const NAME = 'MyNotebook';
 export const OWN_CONFIG = 'my-setup';
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/service-role/SageMakerNotebook';
+export const ROLE_ID = 'AROAEXAMPLENOTEBOOK1';
+/** Another team's notebook role in the same account. */
+export const OTHER_ROLE_ARN = 'arn:aws:iam::123456789012:role/service-role/OtherTeamNotebook';
+export const OTHER_ROLE_ID = 'AROAEXAMPLEOTHERTEAM';
 export const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
 export const KEY_ALIAS = 'alias/notebook-volumes';
 export const USER_TAGS = [
@@ -53,20 +62,50 @@ export const ORIGINAL_SETTINGS: JsonObject = {
   Url: 'mynotebook.notebook.eu-west-1.sagemaker.aws',
 };
 
-export function newAccount(): FakeAws {
+export const OTHER_VPC = 'vpc-0bbbbbbbbbbbbbbbb';
+export const PREFIX = 'sagemaker-notebook-vpc-guard';
+
+/** What the stack deploys into the check document: its bucket and the rule's default parameters. */
+export const DEPLOYED_SETTINGS: TrustedSettings = {
+  BackupBucketName: BUCKET,
+  BackupPrefix: PREFIX,
+  Rule: {
+    RequireDirectInternetAccessDisabled: 'true',
+    RequirePrivateSubnet: 'true',
+    ForbidOpenIngress: 'false',
+  },
+};
+
+/** A runbook deployed by hand (dist/): no deployed settings to check against. */
+export const HAND_DEPLOYED: TrustedSettings = {};
+
+/** The documents Systems Manager holds: the runbook's check document, with these deployed settings. */
+export function deploy(aws: FakeAws, settings: TrustedSettings = DEPLOYED_SETTINGS): void {
+  aws.ssm.documents.set(CHECK_DOCUMENT_NAME_DEFAULT, checkDocument(settings));
+}
+
+export function newAccount(settings: TrustedSettings = DEPLOYED_SETTINGS): FakeAws {
   const aws = new FakeAws();
   aws.subnets.set(TARGET_SUBNET, { VpcId: TARGET_VPC, AvailabilityZone: 'eu-west-1a', reachesS3: true });
-  aws.subnets.set(OTHER_SUBNET, {
-    VpcId: 'vpc-0bbbbbbbbbbbbbbbb',
-    AvailabilityZone: 'eu-west-1b',
-    reachesS3: true,
-  });
+  aws.subnets.set(OTHER_SUBNET, { VpcId: OTHER_VPC, AvailabilityZone: 'eu-west-1b', reachesS3: true });
   for (const group of TARGET_GROUPS) aws.securityGroups.set(group, TARGET_VPC);
-  aws.securityGroups.set(OTHER_GROUP, 'vpc-0bbbbbbbbbbbbbbbb');
+  aws.securityGroups.set(OTHER_GROUP, OTHER_VPC);
+  // Private subnets: each VPC's main route table has no route to an internet gateway.
+  for (const vpc of [TARGET_VPC, OTHER_VPC]) {
+    aws.routeTables.push({
+      RouteTableId: `rtb-${vpc.slice(4)}`,
+      VpcId: vpc,
+      Associations: [{ Main: true }],
+      Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local' }],
+    });
+  }
   aws.s3.buckets.set(BUCKET, new Map());
+  aws.iam.roleIds.set(ROLE_ARN, ROLE_ID);
+  aws.iam.roleIds.set(OTHER_ROLE_ARN, OTHER_ROLE_ID);
   // The automation role may pass the notebook's role and use its key (the stack's settings allow them).
   aws.iam.passableRoles.add(ROLE_ARN);
   aws.iam.usableKeys.add(KEY_ARN);
+  deploy(aws, settings);
   aws.kms.aliases.set(KEY_ALIAS, KEY_ARN);
   aws.sagemaker.lifecycleConfigs.set(OWN_CONFIG, {
     OnStart: [{ Content: Buffer.from('#!/bin/bash\necho customer setup\n').toString('base64') }],
@@ -83,6 +122,8 @@ export function addNotebook(
     status: overrides.status ?? 'InService',
     volume: new Map(ORIGINAL_FILES),
     tags: [...USER_TAGS, { Key: 'aws:cloudformation:stack-name', Value: 'notebooks' }],
+    createdAt: aws.clock.now,
+    jupyter: 'running',
   };
   const config = overrides.lifecycleConfigName === undefined ? OWN_CONFIG : overrides.lifecycleConfigName;
   if (config) notebook.lifecycleConfigName = config;
@@ -108,7 +149,7 @@ export async function remediate(
   options: Omit<RunOptions, 'parameters' | 'executionId'> = {},
 ): Promise<Execution> {
   executions += 1;
-  const executionId = `0000000${executions}-aaaa-bbbb-cccc-dddddddddddd`.slice(-36);
+  const executionId = `${String(executions).padStart(8, '0')}-aaaa-4bbb-8ccc-dddddddddddd`;
   const merged = Object.fromEntries(
     Object.entries({ ...PARAMETERS, ...parameters }).filter(
       (entry): entry is [string, string | readonly string[]] => entry[1] !== undefined,

@@ -1,0 +1,71 @@
+/**
+ * The check document: everything the runbook decides before it changes anything, in a document of its own
+ * because both would not fit SSM's 64 KB together. It is read-only (its role may change nothing through it), so
+ * starting it directly gains nobody anything; the runbook starts it with nothing but the role and its own
+ * execution id (CheckNotebook), the check reads the runbook execution's parameters from Systems Manager, and the
+ * runbook reads the decision back (ResolveNotebook).
+ *
+ * The deployed settings it checks against — the rule's parameters and the backup bucket — are written into this
+ * document by the stack: whoever starts the runbook cannot change them (see the README's threat model).
+ */
+import { script } from './builders';
+import { PARAMETERS } from './parameters';
+import type { AutomationDocument } from './types';
+
+export const CHECK_DOCUMENT_NAME_DEFAULT = 'sagemaker-notebook-vpc-guard-check';
+export const CHECK_STEP = 'Check';
+export const CHECK_OUTPUT = 'Facts';
+
+/** What a deployment checks every run against; absent keys are not checked (a runbook deployed by hand). */
+export interface TrustedSettings {
+  readonly BackupBucketName?: string;
+  readonly BackupPrefix?: string;
+  /** The deployed rule's parameters as Config passes them (rule/parameters.ts, toInputParameters). */
+  readonly Rule?: Readonly<Record<string, string>>;
+}
+
+const EXECUTION_ID_PATTERN = '^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$';
+
+/** The runbook's parameters as [type, default]: the check applies a default the execution record leaves out. */
+const RUNBOOK_DEFAULTS = Object.fromEntries(
+  Object.entries(PARAMETERS).map(([name, definition]) => [
+    name,
+    [definition.type, 'default' in definition ? definition.default : null],
+  ]),
+);
+
+export function checkDocument(settings: TrustedSettings = {}): AutomationDocument {
+  return {
+    schemaVersion: '0.3',
+    description:
+      '# Check for the SageMaker notebook VPC runbook\nRead-only: decides what the runbook execution ExecutionId does.',
+    assumeRole: '{{ AutomationAssumeRole }}',
+    parameters: {
+      AutomationAssumeRole: PARAMETERS.AutomationAssumeRole,
+      ExecutionId: {
+        type: 'String',
+        description: 'The runbook execution this check decides for.',
+        allowedPattern: EXECUTION_ID_PATTERN,
+      },
+    },
+    mainSteps: [
+      script(
+        CHECK_STEP,
+        'check_notebook',
+        {
+          ExecutionId: '{{ ExecutionId }}',
+          CheckExecutionId: '{{ automation:EXECUTION_ID }}',
+          AccountId: '{{ global:ACCOUNT_ID }}',
+          Defaults: JSON.stringify(RUNBOOK_DEFAULTS),
+          Settings: JSON.stringify(settings),
+        },
+        [CHECK_OUTPUT],
+        { isEnd: true },
+      ),
+    ],
+    outputs: [`${CHECK_STEP}.${CHECK_OUTPUT}`],
+  };
+}
+
+/** As built for a hand deployment (dist/remediation/runbook-check.json): no deployed settings. */
+export const CHECK_DOCUMENT: AutomationDocument = checkDocument();
