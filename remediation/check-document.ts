@@ -6,23 +6,12 @@
  * runbook reads the decision back (ResolveNotebook).
  *
  * The deployed settings it checks against — the rule's parameters and the backup bucket — are written into this
- * document by the stack: whoever starts the runbook cannot change them (see the README's threat model).
+ * document by the stack (documents.ts, withSettings): as built it holds none.
  */
 import { script } from './builders';
+import { CHECK_OUTPUT, CHECK_STEP } from './documents';
 import { PARAMETERS } from './parameters';
 import type { AutomationDocument } from './types';
-
-export const CHECK_DOCUMENT_NAME_DEFAULT = 'sagemaker-notebook-vpc-guard-check';
-export const CHECK_STEP = 'Check';
-export const CHECK_OUTPUT = 'Facts';
-
-/** What a deployment checks every run against; absent keys are not checked (a runbook deployed by hand). */
-export interface TrustedSettings {
-  readonly BackupBucketName?: string;
-  readonly BackupPrefix?: string;
-  /** The deployed rule's parameters as Config passes them (rule/parameters.ts, toInputParameters). */
-  readonly Rule?: Readonly<Record<string, string>>;
-}
 
 const EXECUTION_ID_PATTERN = '^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$';
 
@@ -34,38 +23,34 @@ const RUNBOOK_DEFAULTS = Object.fromEntries(
   ]),
 );
 
-export function checkDocument(settings: TrustedSettings = {}): AutomationDocument {
-  return {
-    schemaVersion: '0.3',
-    description:
-      '# Check for the SageMaker notebook VPC runbook\nRead-only: decides what the runbook execution ExecutionId does.',
-    assumeRole: '{{ AutomationAssumeRole }}',
-    parameters: {
-      AutomationAssumeRole: PARAMETERS.AutomationAssumeRole,
-      ExecutionId: {
-        type: 'String',
-        description: 'The runbook execution this check decides for.',
-        allowedPattern: EXECUTION_ID_PATTERN,
-      },
-    },
-    mainSteps: [
-      script(
-        CHECK_STEP,
-        'check_notebook',
-        {
-          ExecutionId: '{{ ExecutionId }}',
-          CheckExecutionId: '{{ automation:EXECUTION_ID }}',
-          AccountId: '{{ global:ACCOUNT_ID }}',
-          Defaults: JSON.stringify(RUNBOOK_DEFAULTS),
-          Settings: JSON.stringify(settings),
-        },
-        [CHECK_OUTPUT],
-        { isEnd: true },
-      ),
-    ],
-    outputs: [`${CHECK_STEP}.${CHECK_OUTPUT}`],
-  };
-}
-
 /** As built for a hand deployment (dist/remediation/runbook-check.json): no deployed settings. */
-export const CHECK_DOCUMENT: AutomationDocument = checkDocument();
+export const CHECK_DOCUMENT: AutomationDocument = {
+  schemaVersion: '0.3',
+  description:
+    '# Check for the SageMaker notebook VPC runbook\nRead-only: decides what the runbook execution ExecutionId does.',
+  assumeRole: '{{ AutomationAssumeRole }}',
+  parameters: {
+    AutomationAssumeRole: PARAMETERS.AutomationAssumeRole,
+    ExecutionId: {
+      type: 'String',
+      description: 'The runbook execution this check decides for.',
+      allowedPattern: EXECUTION_ID_PATTERN,
+    },
+  },
+  mainSteps: [
+    script(
+      CHECK_STEP,
+      'check_notebook',
+      {
+        ExecutionId: '{{ ExecutionId }}',
+        CheckExecutionId: '{{ automation:EXECUTION_ID }}',
+        AccountId: '{{ global:ACCOUNT_ID }}',
+        Defaults: JSON.stringify(RUNBOOK_DEFAULTS),
+        Settings: JSON.stringify({}),
+      },
+      [CHECK_OUTPUT],
+      { isEnd: true },
+    ),
+  ],
+  outputs: [`${CHECK_STEP}.${CHECK_OUTPUT}`],
+};

@@ -1,10 +1,11 @@
 /** The remediation's public surface, for the CDK stack and the tests. */
+export { CHECK_DOCUMENT } from './check-document';
 export {
-  CHECK_DOCUMENT,
   CHECK_DOCUMENT_NAME_DEFAULT,
-  checkDocument,
+  namingCheckDocument,
   type TrustedSettings,
-} from './check-document';
+  withSettings,
+} from './documents';
 export {
   type ApiCall,
   apiCallsOf,
@@ -24,7 +25,7 @@ export {
   PARAMETERS,
   type ParameterName,
 } from './parameters';
-export { AUTOMATION_ROLE_PERMISSIONS, RUNBOOK, runbook } from './runbook';
+export { AUTOMATION_ROLE_PERMISSIONS, RUNBOOK } from './runbook';
 export { embeddedScript, SCRIPT_FILES, type ScriptFile } from './scripts';
 export type * from './types';
 export { isApiStep } from './types';

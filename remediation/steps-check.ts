@@ -5,7 +5,7 @@
  * here leaves the notebook exactly as it was.
  */
 import { branch, equals, output, script, waitForStatus } from './builders';
-import { CHECK_DOCUMENT_NAME_DEFAULT } from './check-document';
+import { CHECK_DOCUMENT_NAME_DEFAULT } from './documents';
 import { parameter } from './parameters';
 import type { Step } from './types';
 
@@ -46,50 +46,48 @@ export const PINNED_IDENTITY = {
   CreationTime: resolved('CreationTime'),
 };
 
-export function checkSteps(checkDocumentName: string = CHECK_DOCUMENT_NAME_DEFAULT): readonly Step[] {
-  return [
-    {
-      name: CHECK,
-      action: 'aws:executeAutomation',
-      description:
-        'Run the read-only check document: target, rule settings, notebook, earlier runs, permissions.',
-      inputs: {
-        DocumentName: checkDocumentName,
-        RuntimeParameters: {
-          AutomationAssumeRole: parameter('AutomationAssumeRole'),
-          ExecutionId: '{{ automation:EXECUTION_ID }}',
-        },
+export const checkSteps: readonly Step[] = [
+  {
+    name: CHECK,
+    action: 'aws:executeAutomation',
+    description:
+      'Run the read-only check document: target, rule settings, notebook, earlier runs, permissions.',
+    inputs: {
+      DocumentName: CHECK_DOCUMENT_NAME_DEFAULT,
+      RuntimeParameters: {
+        AutomationAssumeRole: parameter('AutomationAssumeRole'),
+        ExecutionId: '{{ automation:EXECUTION_ID }}',
       },
     },
-    script(
-      RESOLVE,
-      'resolve_notebook',
-      { CheckExecutionId: output(CHECK, 'ExecutionId'), CheckDocumentName: checkDocumentName },
-      RESOLVED_FACTS,
-      { description: "The check's decision (a refusal fails here, with its reason). Changes nothing." },
-    ),
-    branch(
-      'ChooseMode',
-      [
-        { NextStep: ALREADY_COMPLIANT_STEP, ...equals(resolved('Mode'), 'AlreadyCompliant') },
-        { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeCreate') },
-      ],
-      'WaitForStableStatus',
-    ),
-    waitForStatus('WaitForStableStatus', NOTEBOOK, ['InService', 'Stopped', 'Failed'], 1800, {
-      description: 'Wait out Pending, Stopping and Updating.',
-    }),
-    branch(
-      'ChooseDataPlan',
-      [
-        { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeRestore') },
-        { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeFinish') },
-        { NextStep: 'CreateBackupConfig', ...equals(resolved('DataPlan'), 'Backup') },
-      ],
-      'ChooseStopBeforeDelete',
-    ),
-  ];
-}
+  },
+  script(
+    RESOLVE,
+    'resolve_notebook',
+    { CheckExecutionId: output(CHECK, 'ExecutionId'), CheckDocumentName: CHECK_DOCUMENT_NAME_DEFAULT },
+    RESOLVED_FACTS,
+    { description: "The check's decision (a refusal fails here, with its reason). Changes nothing." },
+  ),
+  branch(
+    'ChooseMode',
+    [
+      { NextStep: ALREADY_COMPLIANT_STEP, ...equals(resolved('Mode'), 'AlreadyCompliant') },
+      { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeCreate') },
+    ],
+    'WaitForStableStatus',
+  ),
+  waitForStatus('WaitForStableStatus', NOTEBOOK, ['InService', 'Stopped', 'Failed'], 1800, {
+    description: 'Wait out Pending, Stopping and Updating.',
+  }),
+  branch(
+    'ChooseDataPlan',
+    [
+      { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeRestore') },
+      { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeFinish') },
+      { NextStep: 'CreateBackupConfig', ...equals(resolved('DataPlan'), 'Backup') },
+    ],
+    'ChooseStopBeforeDelete',
+  ),
+];
 
 /** The end of the already-compliant path: its name is the message. */
 export const alreadyCompliantStep: Step = {

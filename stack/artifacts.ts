@@ -15,6 +15,7 @@ export const ARTIFACTS = {
   ruleBundle: 'dist/rule',
   hookBundle: 'dist/hook',
   runbook: 'dist/remediation/runbook.json',
+  checkDocument: 'dist/remediation/runbook-check.json',
 } as const;
 
 export class MissingArtifactError extends Error {
@@ -42,10 +43,21 @@ export function prebuiltLambdaCode(bundleDirectory: string): lambda.Code {
   return lambda.Code.fromAsset(artifactPath(bundleDirectory));
 }
 
-let runbook: AutomationDocument | undefined;
+const documents = new Map<string, AutomationDocument>();
+
+function builtDocument(path: string): AutomationDocument {
+  const document =
+    documents.get(path) ?? (JSON.parse(readFileSync(artifactPath(path), 'utf8')) as AutomationDocument);
+  documents.set(path, document);
+  return document;
+}
 
 /** The runbook as built (dist/remediation/runbook.json): the document the stack deploys and derives IAM from. */
 export function builtRunbook(): AutomationDocument {
-  runbook ??= JSON.parse(readFileSync(artifactPath(ARTIFACTS.runbook), 'utf8')) as AutomationDocument;
-  return runbook;
+  return builtDocument(ARTIFACTS.runbook);
+}
+
+/** The check document the runbook runs, as built (dist/remediation/runbook-check.json). */
+export function builtCheckDocument(): AutomationDocument {
+  return builtDocument(ARTIFACTS.checkDocument);
 }

@@ -17,8 +17,16 @@ export {
   toInputParameters,
   toRuleParameters,
 } from '../rule/parameters';
-// The built artifacts the package ships (dist/rule, dist/hook, dist/remediation/runbook.json) and how a Lambda deploys one.
-export { ARTIFACTS, artifactPath, builtRunbook, MissingArtifactError, prebuiltLambdaCode } from './artifacts';
+// The built artifacts the package ships (dist/rule, dist/hook, dist/remediation/runbook.json and
+// runbook-check.json) and how a Lambda deploys one.
+export {
+  ARTIFACTS,
+  artifactPath,
+  builtCheckDocument,
+  builtRunbook,
+  MissingArtifactError,
+  prebuiltLambdaCode,
+} from './artifacts';
 // Before a notebook is deployed: the rule's checks at `cdk synth`, as a CDK aspect for any app.
 export { NotebookVpcGuardAspect, type NotebookVpcGuardAspectProps } from './aspect/index';
 // The construct; its props and settings are below (settings/index).

@@ -3,15 +3,16 @@ import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
- * A value as cdk-nag writes it in a finding id: literals as they are, `Ref` as `<LogicalId>`, `Fn::GetAtt` as
- * `<LogicalId.Attribute>` (cdk-nag's flattenCfnReference), joins joined.
+ * A value as cdk-nag writes it in a finding id: literals as they are (a policy variable `${aws:userid}` as
+ * `<aws:userid>`), `Ref` as `<LogicalId>`, `Fn::GetAtt` as `<LogicalId.Attribute>` (cdk-nag's
+ * flattenCfnReference), joins joined.
  */
 export function nagValue(scope: IConstruct, value: string): string {
   return render(Stack.of(scope).resolve(value));
 }
 
 function render(value: unknown): string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return value.replace(/\$\{([^}]+)\}/g, '<$1>');
   if (value !== null && typeof value === 'object') {
     if ('Ref' in value && typeof value.Ref === 'string') return `<${value.Ref}>`;
     const getAtt = 'Fn::GetAtt' in value ? value['Fn::GetAtt'] : undefined;

@@ -20,6 +20,8 @@ export interface NotebookVpcGuardAccountProps {
   readonly roles: SharedRoleNames;
   /** Organization mode has no runbook in this account (member accounts have their own, per region). */
   readonly automationRole: boolean;
+  /** The regions deployed: the automation role trusts Automation executions of these only. */
+  readonly regions: readonly string[];
   /** Some region deploys the Security Hub action. */
   readonly securityHubRoles: boolean;
   /** Every region's guardrail settings in one (all remediation targets approved). */
@@ -44,7 +46,7 @@ export class NotebookVpcGuardAccount extends Construct {
     });
     if (props.automationRole) {
       this.automationRole = new iam.Role(this, 'AutomationRole', {
-        ...automationRoleProps(),
+        ...automationRoleProps(props.regions),
         roleName: props.roles.automation,
       });
       new CfnOutput(this, 'AutomationRoleArn', {

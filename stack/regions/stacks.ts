@@ -111,6 +111,7 @@ export class NotebookVpcGuardStacks {
       resources: new NotebookVpcGuardAccount(accountStack, 'Account', {
         roles,
         automationRole: organization === undefined,
+        regions: regions.map(({ region }) => region),
         securityHubRoles: regions.some(({ settings }) => settings.securityHubAction),
         guardrails: this.guardrails,
       }),

@@ -1,9 +1,10 @@
 /**
  * A managed policy with what a notebook's execution role needs for the runbook (remediation/iam.ts:
- * NOTEBOOK_ROLE_PERMISSIONS): read and write its backup under the backup prefix, and the network interfaces
- * SageMaker creates for a notebook in a VPC. Created unattached: the stack does not change roles it does not
- * own. Attach it to notebook roles that lack these permissions (a bucket the stack creates already grants
- * the S3 part through its bucket policy).
+ * NOTEBOOK_ROLE_PERMISSIONS): read and write its own area of the bucket (`<prefix>/data/${aws:userid}/`), use the
+ * bucket's SSE-KMS key through S3, and the network interfaces SageMaker creates for a notebook in a VPC. Created
+ * unattached: the stack does not change roles it does not own. Attach it to notebook roles that lack these
+ * permissions (a bucket the stack creates already grants the S3 part through its bucket policy, and its key
+ * through its key policy).
  */
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,6 +15,7 @@ import { acknowledgeWildcards, permissionStatements } from './permissions';
 export interface NotebookRolePolicyProps {
   readonly bucketName: string;
   readonly prefix: string;
+  readonly kmsKeyArn?: string;
 }
 
 export class NotebookRolePolicy extends Construct {
@@ -27,11 +29,11 @@ export class NotebookRolePolicy extends Construct {
       account: Aws.ACCOUNT_ID,
       bucket: props.bucketName,
       prefix: props.prefix,
+      ...(props.kmsKeyArn !== undefined && { backupKmsKeyArn: props.kmsKeyArn }),
     });
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       description:
         'sagemaker-notebook-vpc-guard: what a notebook execution role needs for backup, restore and VPC',
-      // The KMS entries apply to an SSE-KMS bucket key only; the stack's bucket uses SSE-S3, so none are granted.
       statements,
     });
     acknowledgeWildcards(this.policy, statements);

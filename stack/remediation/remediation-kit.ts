@@ -28,13 +28,16 @@ export class RemediationKit extends Construct {
   constructor(scope: Construct, id: string, settings: GuardSettings, sharedRoleName?: string) {
     super(scope, id);
     const choice = settings.backupBucket;
+    let backupKmsKeyArn = settings.backupKmsKeyArn;
     if (choice.kind === 'create') {
       this.backupBucket = new BackupBucket(this, 'Backups', {
         prefix: settings.backupPrefix,
         retentionDays: choice.retentionDays,
         notebookRoles: settings.allowedNotebookRoles,
+        ...(backupKmsKeyArn !== undefined && { kmsKeyArn: backupKmsKeyArn }),
       });
       this.backupBucketName = this.backupBucket.bucket.bucketName;
+      backupKmsKeyArn = this.backupBucket.key.keyArn;
     } else if (choice.kind === 'existing') {
       this.backupBucketName = choice.name;
     }
@@ -42,11 +45,14 @@ export class RemediationKit extends Construct {
       settings,
       ...(sharedRoleName !== undefined && { sharedRoleName }),
       ...(this.backupBucketName !== undefined && { backupBucketName: this.backupBucketName }),
+      ...(backupKmsKeyArn !== undefined && { backupKmsKeyArn }),
     });
+    this.backupBucket?.allowOnly(this.runbook.automationRole);
     if (this.backupBucketName !== undefined) {
       this.notebookRolePolicy = new NotebookRolePolicy(this, 'NotebookRolePolicy', {
         bucketName: this.backupBucketName,
         prefix: settings.backupPrefix,
+        ...(backupKmsKeyArn !== undefined && { kmsKeyArn: backupKmsKeyArn }),
       }).policy;
     }
   }

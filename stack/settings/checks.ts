@@ -14,6 +14,8 @@ export class InvalidSettingError extends Error {
   }
 }
 
+export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
 export function checkPattern(setting: string, value: string, pattern: RegExp, expected: string): string {
   if (!pattern.test(value)) {
     throw new InvalidSettingError(setting, `${describeValue(value)} is not ${expected}`);

@@ -35,6 +35,7 @@ export function propsFromContext(node: Pick<Node, 'tryGetContext'>): NotebookVpc
     automaticRemediationErrorPercent: count('automaticRemediationErrorPercent'),
     backupBucket: text('backupBucket'),
     backupRetentionDays: count('backupRetentionDays'),
+    backupKmsKeyArn: text('backupKmsKeyArn'),
     backupPrefix: text('backupPrefix'),
     allowedNotebookRoles: list('allowedNotebookRoles'),
     notebookKmsKeyArns: list('notebookKmsKeyArns'),

@@ -45,8 +45,10 @@ export interface NotebookVpcGuardProps {
   readonly automaticRemediationErrorPercent?: number;
   /** `create` (default): a new bucket; `none`: no backups; anything else: the name of an existing bucket. */
   readonly backupBucket?: string;
-  /** Days a backup in a created bucket is kept. Default 90. */
+  /** Days a completed run's backup in a created bucket is kept (an unfinished run's never expires). Default 90. */
   readonly backupRetentionDays?: number;
+  /** The backup bucket's SSE-KMS key. Default: a key the stack creates for a bucket it creates. */
+  readonly backupKmsKeyArn?: string;
   readonly backupPrefix?: string;
   /** Notebook execution roles the runbook may pass to SageMaker: names (may end in `*`) or role ARNs. */
   readonly allowedNotebookRoles?: readonly string[];

@@ -11,7 +11,15 @@ import {
   toInputParameters,
   toRuleParameters,
 } from '../../rule/parameters';
-import { checkInteger, checkList, checkOneOf, checkPattern, InvalidSettingError } from './checks';
+import { resolveBackupKmsKeyArn } from './backup-kms';
+import {
+  checkInteger,
+  checkList,
+  checkOneOf,
+  checkPattern,
+  InvalidSettingError,
+  KMS_KEY_ARN,
+} from './checks';
 import { type Guardrails, resolveGuardrails } from './guardrails';
 import { type CloudFormationHookMode, resolveCloudFormationHook } from './hook';
 import { type OrganizationSettings, resolveOrganization } from './organization';
@@ -43,6 +51,8 @@ export interface GuardSettings {
   readonly remediationTarget?: RemediationTarget;
   readonly automaticRemediation?: AutomaticRemediation;
   readonly backupBucket: BackupBucketChoice;
+  /** The backup bucket's SSE-KMS key when named; a created bucket without one gets a key of the stack's. */
+  readonly backupKmsKeyArn?: string;
   readonly backupPrefix: string;
   readonly allowedNotebookRoles: readonly string[];
   readonly notebookKmsKeyArns: readonly string[];
@@ -65,7 +75,6 @@ export const DEFAULT_BACKUP_RETENTION_DAYS = 90;
 const RULE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
 const ROLE_PATH_AND_NAME = /^(?:[\w+=,.@-]+\/)*[\w+=,.@*-]*[\w+=,.@-][\w+=,.@*-]*$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@*-]*[\w+=,.@-][\w+=,.@*-]*$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 export function resolveSettings(props: NotebookVpcGuardProps = {}): GuardSettings {
   const multiRegion = (['regions', 'remediationTargets'] as const).find((name) => props[name] !== undefined);
@@ -81,6 +90,7 @@ export function resolveSettings(props: NotebookVpcGuardProps = {}): GuardSetting
   const remediationTarget = resolveRemediationTarget(props, ruleParameters, organization);
   const backupBucket = resolveBackupBucket(props, organization !== undefined);
   const automaticRemediation = resolveAutomaticRemediation(props, remediationTarget, backupBucket.kind);
+  const backupKmsKeyArn = resolveBackupKmsKeyArn(props, backupBucket.kind, organization !== undefined);
   return {
     ruleName: checkPattern(
       'ruleName',
@@ -93,6 +103,7 @@ export function resolveSettings(props: NotebookVpcGuardProps = {}): GuardSetting
     ...(remediationTarget && { remediationTarget }),
     ...(automaticRemediation && { automaticRemediation }),
     backupBucket,
+    ...(backupKmsKeyArn && { backupKmsKeyArn }),
     backupPrefix: checkPattern(
       'backupPrefix',
       props.backupPrefix ?? BACKUP_PREFIX_DEFAULT,

@@ -12,7 +12,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFi
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { onlyResource, resourcesOfType, type TemplateJson } from '../stack/support';
+import { CHECK_DOCUMENT_NAME_DEFAULT } from '../../remediation/documents';
+import { onlyResource, resourcesOfType, runbookDocuments, type TemplateJson } from '../stack/support';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PACKAGE = 'sagemaker-notebook-vpc-guard';
@@ -139,7 +140,7 @@ describe('npm pack', () => {
       /^LICENSE$/,
       /^dist\/lib\/.+\.(?:js|d\.ts)$/,
       /^dist\/(?:rule|hook|cli)\/(?:index\.js|package\.json)$/,
-      /^dist\/remediation\/runbook\.json$/,
+      /^dist\/remediation\/runbook(?:-check)?\.json$/,
     ];
     expect(paths.filter((path) => !allowed.some((pattern) => pattern.test(path)))).toEqual([]);
     expect(paths).toEqual(
@@ -178,6 +179,7 @@ describe('npm pack', () => {
       'dist/hook/index.js',
       'dist/cli/index.js',
       'dist/remediation/runbook.json',
+      'dist/remediation/runbook-check.json',
     ]) {
       expect(readFileSync(join(installed, file)).equals(readFileSync(join(ROOT, file)))).toBe(true);
     }
@@ -245,10 +247,20 @@ describe('the README example in a CDK app outside the repository', () => {
       SourceIdentifier: { 'Fn::GetAtt': [functionId, 'Arn'] },
     });
     expect(resourcesOfType(json, 'AWS::Config::RemediationConfiguration')).toHaveLength(1);
-    const [, document] = onlyResource(json, 'AWS::SSM::Document');
-    expect(JSON.stringify(document.Content)).toBe(
-      readFileSync(join(ROOT, 'dist', 'remediation', 'runbook.json'), 'utf8'),
-    );
+    // As built, but for what the stack writes in: the check document's name, the deployment's settings.
+    const { runbook, check } = runbookDocuments(json);
+    const asBuilt = (name: string) => readFileSync(join(ROOT, 'dist', 'remediation', name), 'utf8');
+    expect(
+      JSON.stringify(runbook[1].Content).replaceAll(
+        `{"Ref":"${check[0]}"}`,
+        `"${CHECK_DOCUMENT_NAME_DEFAULT}"`,
+      ),
+    ).toBe(asBuilt('runbook.json'));
+    const checkContent = check[1].Content as {
+      mainSteps: { inputs: { InputPayload: { Settings: unknown } } }[];
+    };
+    for (const step of checkContent.mainSteps) step.inputs.InputPayload.Settings = '{}';
+    expect(JSON.stringify(checkContent)).toBe(asBuilt('runbook-check.json'));
     const asset = assetDirectory(outdir, json.Resources[functionId]?.Properties ?? {});
     expect(
       readFileSync(join(asset, 'index.js')).equals(readFileSync(join(ROOT, 'dist', 'rule', 'index.js'))),

@@ -6,11 +6,11 @@ import { describe, expect, it } from 'vitest';
 import {
   CHECK_DOCUMENT,
   CHECK_DOCUMENT_NAME_DEFAULT,
-  checkDocument,
+  namingCheckDocument,
   PARAMETER_NAMES,
   PARAMETERS,
   RUNBOOK,
-  runbook,
+  withSettings,
 } from '../../remediation/index';
 import {
   BUILT_IN_VARIABLES,
@@ -125,7 +125,8 @@ describe('the runbook and its check document', () => {
   });
 
   it('runs the check document by the name it is deployed under, passing it only the role and its execution', () => {
-    const check = runbook('deployed-check').mainSteps[0];
+    const named = namingCheckDocument(RUNBOOK, 'deployed-check');
+    const check = named.mainSteps[0];
     expect(check).toMatchObject({
       action: 'aws:executeAutomation',
       inputs: {
@@ -136,7 +137,11 @@ describe('the runbook and its check document', () => {
         },
       },
     });
-    expect(RUNBOOK.mainSteps[0]).toMatchObject({ inputs: { DocumentName: CHECK_DOCUMENT_NAME_DEFAULT } });
+    // The step and its reader (ResolveNotebook checks the execution it reads is of that document); nothing else.
+    expect(JSON.stringify(named).replaceAll('deployed-check', CHECK_DOCUMENT_NAME_DEFAULT)).toBe(
+      JSON.stringify(RUNBOOK),
+    );
+    expect(JSON.stringify(named).split('deployed-check')).toHaveLength(3);
     expect(Object.keys(CHECK_DOCUMENT.parameters).sort()).toEqual(['AutomationAssumeRole', 'ExecutionId']);
   });
 
@@ -148,7 +153,7 @@ describe('the runbook and its check document', () => {
 
   it('carries the deployed settings in the check document, as the stack writes them', () => {
     const settings = { BackupBucketName: 'b', BackupPrefix: 'p', Rule: { SubnetIds: 'subnet-1' } };
-    const step = checkDocument(settings).mainSteps[0];
+    const step = withSettings(CHECK_DOCUMENT, settings).mainSteps[0];
     expect(
       step?.action === 'aws:executeScript' && JSON.parse(String(step.inputs.InputPayload.Settings)),
     ).toEqual(settings);

@@ -137,7 +137,7 @@ describe('without a remediation target', () => {
   });
 
   it('still deploys the runbook, its role and a backup bucket, for running it by hand', () => {
-    expect(resourcesOfType(json, 'AWS::SSM::Document')).toHaveLength(1);
+    expect(resourcesOfType(json, 'AWS::SSM::Document')).toHaveLength(2);
     expect(resourcesOfType(json, 'AWS::S3::Bucket')).toHaveLength(1);
     expect(Object.keys(json.Outputs ?? {}).map((id) => id.replace(/^Guard|[0-9A-F]{8}$/g, ''))).toEqual(
       expect.arrayContaining([

@@ -19,6 +19,7 @@ import {
   resourcesOfType,
   roleIdOf,
   roleStatements,
+  runbookDocuments,
   synthesize,
   type TemplateJson,
 } from './support';
@@ -191,9 +192,11 @@ describe('member account template', () => {
     expect(actionsOf(roleStatements(member, memberRoleId))).toEqual(ruleActions('import').sort());
   });
 
-  it('holds the runbook document, its automation role and a backup bucket', () => {
-    const [, document] = onlyResource(member, 'AWS::SSM::Document');
-    expect(document.Content).toEqual(JSON.parse(JSON.stringify(RUNBOOK)));
+  it('holds the runbook and its check document, their automation role and a backup bucket', () => {
+    const { runbook, check } = runbookDocuments(member);
+    const steps = (runbook[1].Content as { mainSteps: unknown[] }).mainSteps;
+    expect(steps).toHaveLength(RUNBOOK.mainSteps.length);
+    expect(steps[0]).toMatchObject({ inputs: { DocumentName: { Ref: check[0] } } });
     expect(resourcesOfType(member, 'AWS::S3::Bucket')).toHaveLength(1);
     const automationRoles = resourcesOfType(member, 'AWS::IAM::Role').filter(([id]) =>
       id.includes('AutomationRole'),
@@ -233,7 +236,7 @@ describe('member account template', () => {
 
   it('leaves the pack to the organization pack with coverage organization-conformance-pack', () => {
     expect(resourcesOfType(memberOfOrgPack, 'AWS::Config::ConformancePack')).toEqual([]);
-    expect(resourcesOfType(memberOfOrgPack, 'AWS::SSM::Document')).toHaveLength(1);
+    expect(resourcesOfType(memberOfOrgPack, 'AWS::SSM::Document')).toHaveLength(2);
   });
 
   it('needs no bootstrap and no assets (a StackSet cannot publish them)', () => {

@@ -125,7 +125,7 @@ describe.each(CASES)('%s in %i regions', (mode, count) => {
       }
     }
     if (!organizationMode) {
-      expect(resourcesOfType(json, 'AWS::SSM::Document')).toHaveLength(1);
+      expect(resourcesOfType(json, 'AWS::SSM::Document')).toHaveLength(2); // the runbook and its check document
       expect(resourcesOfType(json, 'AWS::S3::Bucket')).toHaveLength(1);
       expect(resourcesOfType(json, 'AWS::SecurityHub::ActionTarget')).toHaveLength(1);
     } else {
@@ -154,6 +154,19 @@ describe.each(CASES)('%s in %i regions', (mode, count) => {
       ].sort(),
     );
   });
+
+  it.skipIf(organizationMode)(
+    "lets only the deployed regions' Automation executions of this account assume the runbook's shared role",
+    () => {
+      const [, role] =
+        resourcesOfType(accountTemplate, 'AWS::IAM::Role').find(([, candidate]) =>
+          roleNameOf(candidate.RoleName).endsWith('-runbook'),
+        ) ?? [];
+      const trust = JSON.stringify(role?.AssumeRolePolicyDocument);
+      for (const region of regions) expect(trust).toContain(`:ssm:${region}:`);
+      expect(trust).not.toContain(':ssm:*:');
+    },
+  );
 
   it("attaches each region's permissions to the shared roles, scoped to that region", () => {
     for (const region of regions) {

@@ -20,6 +20,7 @@ import {
   resourcesOfType,
   roleIdOf,
   roleStatements,
+  runbookDocuments,
   SECURITY_GROUPS,
   SUBNET,
   synthesize,
@@ -335,7 +336,7 @@ describe('selected findings, conformance pack (rule ARN unknown to the stack: ma
 describe('state machine, single account', () => {
   const processor = mapState(single.json).ItemProcessor;
   const start = processor.States.StartRunbook ?? {};
-  const [documentId] = onlyResource(single.json, 'AWS::SSM::Document');
+  const [documentId] = runbookDocuments(single.json).runbook;
   const [, stateMachine] = onlyResource(single.json, 'AWS::StepFunctions::StateMachine');
 
   it('starts the runbook for each notebook with its ARN and the stored target, never AllowDataLoss', () => {
@@ -502,7 +503,7 @@ describe('organization mode: the member account’s half (StackSet template)', (
     'AWS::IAM::Role',
   );
   const [parameterId, parameter] = onlyResource(member, 'AWS::SSM::Parameter');
-  const [documentId] = onlyResource(member, 'AWS::SSM::Document');
+  const [documentId] = runbookDocuments(member).runbook;
 
   it('stores the account’s runbook, automation role and target where the starter role can read it', () => {
     expect(parameter.Name).toBe(`/${RULE}/security-hub-action/runbook-target`);

@@ -150,6 +150,28 @@ export function actionsOf(statements: readonly Statement[]): string[] {
   return [...new Set(statements.flatMap((statement) => [statement.Action].flat()))].sort();
 }
 
+/**
+ * The runbook's two documents: the runbook (its first step runs the check) and the check document, each as
+ * [logical id, properties].
+ */
+export function runbookDocuments(json: TemplateJson): {
+  runbook: [string, Record<string, unknown>];
+  check: [string, Record<string, unknown>];
+} {
+  const documents = resourcesOfType(json, 'AWS::SSM::Document');
+  const isRunbook = ([, document]: [string, Record<string, unknown>]) =>
+    (document.Content as { mainSteps: { action: string }[] }).mainSteps[0]?.action ===
+    'aws:executeAutomation';
+  const runbook = documents.filter(isRunbook);
+  const check = documents.filter((document) => !isRunbook(document));
+  if (runbook.length !== 1 || check.length !== 1)
+    throw new Error(`expected the runbook and its check document`);
+  return {
+    runbook: runbook[0] as [string, Record<string, unknown>],
+    check: check[0] as [string, Record<string, unknown>],
+  };
+}
+
 /** The logical id of the role a resource property points at with Fn::GetAtt [id, Arn]. */
 export function roleIdOf(value: unknown): string {
   const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];

@@ -5,10 +5,11 @@
 
 import { afterAll, beforeAll, inject } from 'vitest';
 import {
+  CHECK_DOCUMENT,
   CHECK_DOCUMENT_NAME_DEFAULT,
-  checkDocument,
   RUNBOOK,
   type TrustedSettings,
+  withSettings,
 } from '../../../remediation/index';
 import { interpreterFor } from '../../support/python';
 import { FakeAws } from './fake-aws';
@@ -81,7 +82,7 @@ export const HAND_DEPLOYED: TrustedSettings = {};
 
 /** The documents Systems Manager holds: the runbook's check document, with these deployed settings. */
 export function deploy(aws: FakeAws, settings: TrustedSettings = DEPLOYED_SETTINGS): void {
-  aws.ssm.documents.set(CHECK_DOCUMENT_NAME_DEFAULT, checkDocument(settings));
+  aws.ssm.documents.set(CHECK_DOCUMENT_NAME_DEFAULT, withSettings(CHECK_DOCUMENT, settings));
 }
 
 export function newAccount(settings: TrustedSettings = DEPLOYED_SETTINGS): FakeAws {

@@ -4,7 +4,7 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { InvalidSettingError, propsFromContext, resolveSettings } from '../../../stack/settings/index';
-import { ORGANIZATION_ID, ROOT_OU, SECURITY_GROUPS, SUBNET } from '../support';
+import { KMS_KEY, ORGANIZATION_ID, ROOT_OU, SECURITY_GROUPS, SUBNET } from '../support';
 
 const fromContext = (context: Record<string, unknown>) => propsFromContext(new App({ context }).node);
 
@@ -20,6 +20,7 @@ describe('context', () => {
       automaticRemediation: 'TRUE',
       automaticRemediationMaxAttempts: '4',
       backupRetentionDays: '30',
+      backupKmsKeyArn: KMS_KEY,
       ruleParameters: JSON.stringify({
         SubnetIds: SUBNET,
         ForbidOpenIngress: 'true',
@@ -37,6 +38,7 @@ describe('context', () => {
       automaticRemediation: true,
       automaticRemediationMaxAttempts: 4,
       backupRetentionDays: 30,
+      backupKmsKeyArn: KMS_KEY,
       ruleParameters: { SubnetIds: SUBNET, ForbidOpenIngress: true, ExemptionTagKey: 'exempt' },
       allowedNotebookRoles: ['NotebookRole', 'team/Notebook*'],
       deployment: 'conformance-pack',

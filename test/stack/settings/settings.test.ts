@@ -208,6 +208,19 @@ const INVALID: [string, NotebookVpcGuardProps, string, string][] = [
   ['any role at all', { allowedNotebookRoles: ['*'] }, 'allowedNotebookRoles', 'role name'],
   ['any role of a path', { allowedNotebookRoles: ['service-role/*'] }, 'allowedNotebookRoles', 'role name'],
   ['malformed KMS key', { notebookKmsKeyArns: ['alias/aws/sagemaker'] }, 'notebookKmsKeyArns', 'KMS key ARN'],
+  ['malformed backup key', { backupKmsKeyArn: 'alias/backups' }, 'backupKmsKeyArn', 'KMS key ARN'],
+  [
+    'a backup key without a bucket',
+    { backupBucket: 'none', backupKmsKeyArn: KMS_KEY },
+    'backupKmsKeyArn',
+    'none',
+  ],
+  [
+    'a backup key in organization mode',
+    { ...organization({}), backupKmsKeyArn: KMS_KEY },
+    'backupKmsKeyArn',
+    'organization mode',
+  ],
   ['unknown deployment', { deployment: 'stackset' as never }, 'deployment', 'config-rule'],
   ['Security Hub without a target', { securityHubAction: true }, 'securityHubAction', 'remediationSubnetId'],
   ['log retention CloudWatch refuses', { logRetentionDays: 100 }, 'logRetentionDays', '365'],
@@ -313,5 +326,13 @@ describe('invalid settings', () => {
     });
     expect(settings.allowedNotebookRoles).toEqual(['arn:aws:iam::111122223333:role/team/Notebook*']);
     expect(settings.notebookKmsKeyArns).toEqual([KMS_KEY]);
+  });
+
+  it("names the backup bucket's key, for a created bucket or an existing one; none by default", () => {
+    expect(resolveSettings({ backupKmsKeyArn: KMS_KEY }).backupKmsKeyArn).toBe(KMS_KEY);
+    expect(resolveSettings({ backupBucket: 'my-bucket', backupKmsKeyArn: KMS_KEY }).backupKmsKeyArn).toBe(
+      KMS_KEY,
+    );
+    expect(resolveSettings().backupKmsKeyArn).toBeUndefined();
   });
 });
