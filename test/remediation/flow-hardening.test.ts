@@ -3,7 +3,8 @@
  * a tampered manifest or archive, a user still typing, a second remediation, a notebook replaced under the same
  * name, a target the deployed rule would flag, a flooded prefix. Test names carry the issue's case numbers.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { withBoto3 } from '../support/needs-python';
 import { expectDataRestored, expectMovedWithEverything, notebook } from './simulation/expectations';
 import type { FakeAws } from './simulation/fake-aws';
 import { type Notebook, TIMINGS } from './simulation/fake-sagemaker';
@@ -58,7 +59,7 @@ function duringTheBackup(aws: FakeAws, seconds: number, change: () => void): voi
   });
 }
 
-describe('§1 each notebook role session keeps to its own area', () => {
+withBoto3.describe('§1 each notebook role session keeps to its own area', () => {
   it("§1 the archive and its markers are in the notebook role session's own area; the runbook's records in its own", async () => {
     const aws = newAccount();
     addNotebook(aws);
@@ -88,7 +89,7 @@ describe('§1 each notebook role session keeps to its own area', () => {
   });
 });
 
-describe('§2 the runbook trusts nothing a notebook can write', () => {
+withBoto3.describe('§2 the runbook trusts nothing a notebook can write', () => {
   const forgedId = '99999999-9999-4999-8999-999999999999';
   const forged = {
     ExecutionId: forgedId,
@@ -143,7 +144,7 @@ describe('§2 the runbook trusts nothing a notebook can write', () => {
   });
 });
 
-describe('§3 a backup is verified before anything is deleted, and again by the restore', () => {
+withBoto3.describe('§3 a backup is verified before anything is deleted, and again by the restore', () => {
   it('§3 an archive in S3 that is not the one its marker describes stops the run before the delete', async () => {
     const aws = newAccount();
     const original = addNotebook(aws);
@@ -179,7 +180,7 @@ describe('§3 a backup is verified before anything is deleted, and again by the 
   });
 });
 
-describe('§4 no edit is lost during the backup', () => {
+withBoto3.describe('§4 no edit is lost during the backup', () => {
   it('§4 a user saving while the backup runs: Jupyter is stopped, the save is refused, and the run says so', async () => {
     const aws = newAccount();
     const original = addNotebook(aws);
@@ -216,7 +217,7 @@ describe('§4 no edit is lost during the backup', () => {
   });
 });
 
-describe('§5 a second remediation of the same notebook completes', () => {
+withBoto3.describe('§5 a second remediation of the same notebook completes', () => {
   it('§5 remediate to subnet A, then to subnet B: both complete, with the data', async () => {
     const aws = newAccount();
     addNotebook(aws);
@@ -245,7 +246,7 @@ describe('§5 a second remediation of the same notebook completes', () => {
   });
 });
 
-describe('§6 the notebook deleted is the one backed up', () => {
+withBoto3.describe('§6 the notebook deleted is the one backed up', () => {
   it('§6 a same-name notebook created meanwhile is never deleted without its own backup', async () => {
     const aws = newAccount();
     addNotebook(aws);
@@ -288,7 +289,7 @@ describe('§6 the notebook deleted is the one backed up', () => {
   });
 });
 
-describe('§7 the runbook refuses a target the deployed rule would flag, before any change', () => {
+withBoto3.describe('§7 the runbook refuses a target the deployed rule would flag, before any change', () => {
   const refused = async (aws: FakeAws, parameters: Record<string, string | string[]> = {}) => {
     const before = addNotebook(aws);
     const run = await remediate(aws, python(), parameters);
@@ -345,7 +346,7 @@ describe('§7 the runbook refuses a target the deployed rule would flag, before 
   });
 });
 
-describe('§9 smaller holes', () => {
+withBoto3.describe('§9 smaller holes', () => {
   it("§9 listing is limited to the notebook's own areas, with a delimiter: flooding the prefix costs nothing", async () => {
     const run = async (flood: boolean) => {
       const aws = newAccount();

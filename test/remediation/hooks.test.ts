@@ -19,8 +19,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { embeddedScript } from '../../remediation/index';
+import { pythonFor, withPython3 } from '../support/needs-python';
 
 const USER_ID = 'AROAEXAMPLENOTEBOOK1:SageMaker';
 const BACKUP_ID = '11111111-2222-4333-8444-555555555555';
@@ -178,7 +179,7 @@ function notebookVolume(box: Box): void {
   writeFileSync(join(box.volume, '.sagemaker-notebook-vpc-guard', 'restored-earlier-run'), '');
 }
 
-describe('lifecycle hooks', () => {
+withPython3.describe('lifecycle hooks', () => {
   it('§3 round trip: a tree with a symlink, an executable, an empty directory and a file with spaces and non-ASCII characters in its name comes back identical', async () => {
     const box = sandbox();
     notebookVolume(box);
