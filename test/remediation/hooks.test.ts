@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { embeddedScript } from '../../remediation/index';
 import { pythonFor, withPython3 } from '../support/needs-python';
+import { WITHOUT_THE_SDK } from './without-the-sdk';
 
 const USER_ID = 'AROAEXAMPLENOTEBOOK1:SageMaker';
 const BACKUP_ID = '11111111-2222-4333-8444-555555555555';
@@ -73,14 +74,18 @@ function sandbox() {
   return { root, bin, s3: join(root, 's3'), volume, log: join(root, 'calls.log') };
 }
 
-/** Renders a hook with the shipped Python's render (the values checked against their patterns, one pass). */
+/**
+ * Renders a hook with the shipped Python's render (the values checked against their patterns, one pass). Only
+ * render runs: the AWS SDK the script imports is stood in for, so these tests need python3 only.
+ */
+
 function rendered(
   script: 'create_backup_config' | 'create_notebook',
   values: Record<string, string>,
 ): string {
   const variable = script === 'create_backup_config' ? 'BACKUP_HOOK' : 'RESTORE_HOOK';
-  const program = `import json, sys\nscope = {}\nexec(sys.stdin.read(), scope)\nprint(scope['render'](scope['${variable}'], json.loads(sys.argv[1])), end='')`;
-  const run = spawnSync('/usr/bin/python3', ['-c', program, JSON.stringify(values)], {
+  const program = `${WITHOUT_THE_SDK}\nscope = {}\nexec(sys.stdin.read(), scope)\nprint(scope['render'](scope['${variable}'], json.loads(sys.argv[1])), end='')`;
+  const run = spawnSync(pythonFor('python3'), ['-c', program, JSON.stringify(values)], {
     input: embeddedScript(script),
     encoding: 'utf8',
   });

@@ -25,6 +25,7 @@ import { evaluateNotebook, factsNeeded } from '../../rule/evaluate';
 import { NetworkFactsLookup } from '../../rule/network';
 import { type RuleParameters, toInputParameters } from '../../rule/parameters';
 import { pythonFor, withPython3 } from '../support/needs-python';
+import { WITHOUT_THE_SDK } from './without-the-sdk';
 
 const SUBNETS = ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'];
 const VPCS = ['vpc-0aaaaaaaaaaaaaaaa', 'vpc-0bbbbbbbbbbbbbbbb'];
@@ -129,10 +130,7 @@ async function ruleSays(test: Case): Promise<string> {
 /** The check's reasons for each case, from the shipped script (the AWS SDK stood in for: EC2 answers from the case). */
 function checkSays(tests: readonly Case[]): string[] {
   const program = [
-    'import json, sys, types',
-    "for name in ('boto3', 'botocore', 'botocore.config', 'botocore.exceptions'): sys.modules[name] = types.ModuleType(name)",
-    "sys.modules['botocore.config'].Config = lambda **_: None",
-    "sys.modules['botocore.exceptions'].ClientError = Exception",
+    WITHOUT_THE_SDK,
     'scope = {}',
     'exec(open(sys.argv[1]).read(), scope)',
     'class Pages:',
