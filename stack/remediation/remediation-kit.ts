@@ -14,6 +14,8 @@ import { RemediationRunbook } from './runbook';
 /** The kit's resources as the runbook's parameters: deployed names and ARNs (CDK tokens). */
 export interface KitBindings extends RemediationBindings {
   readonly runbookName: string;
+  /** The check document the runbook runs first (read-only). */
+  readonly checkDocumentName: string;
   readonly automationRoleArn: string;
   readonly backupBucketName?: string;
 }
@@ -61,6 +63,7 @@ export class RemediationKit extends Construct {
   get bindings(): KitBindings {
     return {
       runbookName: this.runbook.documentName,
+      checkDocumentName: this.runbook.checkDocument.ref,
       automationRoleArn: this.runbook.automationRole.roleArn,
       ...(this.backupBucketName !== undefined && { backupBucketName: this.backupBucketName }),
     };

@@ -68,11 +68,11 @@ export class MemberRemediationAccess extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['ssm:StartAutomationExecution'],
-        resources: [
-          arn(`automation-definition/${runbook}:*`),
-          arn(`document/${runbook}`),
-          arn('automation-execution/*'),
-        ],
+        // And the read-only check document the runbook runs first, in case Systems Manager asks its starter too
+        // (unconfirmed: "the secondary automation runs in the context of the user who initiated the primary").
+        resources: [runbook, bindings.checkDocumentName]
+          .flatMap((document) => [arn(`automation-definition/${document}:*`), arn(`document/${document}`)])
+          .concat(arn('automation-execution/*')),
       }),
     );
     this.role.addToPrincipalPolicy(
@@ -83,10 +83,13 @@ export class MemberRemediationAccess extends Construct {
       }),
     );
     const ssmArn = 'arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>';
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${ssmArn}:automation-definition/${nagValue(this, runbook)}:*]`,
-      reason: 'Any version of this one runbook (the default version is the one Config also runs).',
-    });
+    for (const document of [runbook, bindings.checkDocumentName]) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${ssmArn}:automation-definition/${nagValue(this, document)}:*]`,
+        reason:
+          'Any version of the runbook or its check document (the default version is the one Config also runs).',
+      });
+    }
     Validations.of(this.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${ssmArn}:automation-execution/*]`,
       reason:

@@ -32,11 +32,14 @@ export function startHere(
       },
     },
     iamAction: 'ssm:StartAutomationExecution',
-    iamResources: [
-      `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:automation-definition/${runbook}:*`,
-      `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:document/${runbook}`,
-      `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:automation-execution/*`,
-    ],
+    // And the read-only check document the runbook runs first, in case Systems Manager asks its starter too
+    // (unconfirmed: "the secondary automation runs in the context of the user who initiated the primary").
+    iamResources: [runbook, remediation.checkDocumentName]
+      .flatMap((document) => [
+        `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:automation-definition/${document}:*`,
+        `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:document/${document}`,
+      ])
+      .concat(`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:automation-execution/*`),
     outputs: {
       Notebook: '{% $states.input.Notebook %}',
       AutomationExecutionId: '{% $states.result.AutomationExecutionId %}',
@@ -54,11 +57,13 @@ export function startHere(
         }),
       );
       const ssm = 'arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>';
-      const name = nagValue(scope, runbook);
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${ssm}:automation-definition/${name}:*]`,
-        reason: 'Any version of this one runbook (the default version is the one Config also runs).',
-      });
+      for (const document of [runbook, remediation.checkDocumentName]) {
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${ssm}:automation-definition/${nagValue(scope, document)}:*]`,
+          reason:
+            'Any version of the runbook or its check document (the default version is the one Config also runs).',
+        });
+      }
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${ssm}:automation-execution/*]`,
         reason:

@@ -362,6 +362,8 @@ describe('state machine, single account', () => {
     const resources = JSON.stringify(ssm?.Resource);
     expect(resources).toContain(`:automation-definition/",{"Ref":"${documentId}"},":*"`);
     expect(resources).toContain(`:document/",{"Ref":"${documentId}"}`);
+    const [checkDocumentId] = runbookDocuments(single.json).check;
+    expect(resources).toContain(`:document/",{"Ref":"${checkDocumentId}"}`);
     const passRole = statements.find((statement) => statement.Action === 'iam:PassRole');
     expect(passRole?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
     expect(JSON.stringify(passRole?.Resource)).toContain('AutomationRole');
@@ -504,6 +506,7 @@ describe('organization mode: the member account’s half (StackSet template)', (
   );
   const [parameterId, parameter] = onlyResource(member, 'AWS::SSM::Parameter');
   const [documentId] = runbookDocuments(member).runbook;
+  const [checkDocumentId] = runbookDocuments(member).check;
 
   it('stores the account’s runbook, automation role and target where the starter role can read it', () => {
     expect(parameter.Name).toBe(`/${RULE}/security-hub-action/runbook-target`);
@@ -523,7 +526,7 @@ describe('organization mode: the member account’s half (StackSet template)', (
     ]);
   });
 
-  it('may read only that parameter, start only this runbook, and pass only the automation role, only to SSM', () => {
+  it('may read only that parameter, start only this runbook (and its check document), and pass only the automation role, only to SSM', () => {
     const statements = roleStatements(member, roleId);
     expect(actionsOf(statements)).toEqual([
       'iam:PassRole',
@@ -537,6 +540,8 @@ describe('organization mode: the member account’s half (StackSet template)', (
     expect(((of('ssm:StartAutomationExecution')?.Resource ?? []) as unknown[]).map(rendered)).toEqual([
       `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-definition/<${documentId}>:*`,
       `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:document/<${documentId}>`,
+      `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-definition/<${checkDocumentId}>:*`,
+      `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:document/<${checkDocumentId}>`,
       'arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*',
     ]);
     expect(of('iam:PassRole')).toMatchObject({
