@@ -21,17 +21,17 @@ export interface PhaseDefinition {
 export const PHASES: readonly PhaseDefinition[] = [
   {
     name: 'check',
-    what: 'resolve the notebook, validate the target network',
+    what: 'check document: resolve the notebook, the rule on the target, permission pre-check',
     startsAt: { script: 'ResolveNotebook' },
   },
   {
     name: 'backup',
-    what: 'temporary lifecycle config, stop, start, copy to S3, verify, stop, own config back',
+    what: 'temporary lifecycle config, stop, start, archive to S3, verify, stop, own config back',
     startsAt: { script: 'CreateBackupConfig' },
   },
   {
     name: 'delete',
-    what: 'manifest (backup re-checked), delete, wait until gone, restore hook installed',
+    what: 'archive re-checked, manifest, delete, wait until gone, restore hook installed',
     startsAt: { script: 'PrepareManifest' },
   },
   {
@@ -41,7 +41,7 @@ export const PHASES: readonly PhaseDefinition[] = [
   },
   {
     name: 'restore',
-    what: 'verify the restore copy, stop, own config back, finish',
+    what: 'verify the restore, stop, own config back, finish, tag the run completed',
     startsAt: { script: 'VerifyRestore' },
   },
 ];
