@@ -16,9 +16,13 @@
  *   S9  every enabled check passes                                      → COMPLIANT, no annotation
  *   S10 a check that is turned off is neither looked up nor reported
  *   S11 a fact an enabled check needs is missing                        → throws, never COMPLIANT
+ *   S12 NON_COMPLIANT, and a tag says code owns the notebook (IacOwnershipTagKeys)
+ *                                                                       → the annotation also says where to fix it
  */
+import { annotationOf } from './annotation';
 import type { CheckId } from './checks';
 import type { Notebook } from './notebook';
+import { DEFAULT_IAC_OWNERSHIP_TAG_KEYS, type IacOwner, iacOwnerOf } from './ownership';
 import type { RuleParameters } from './parameters';
 import { describeValue } from './text';
 
@@ -82,6 +86,8 @@ export interface CheckResults {
   readonly exemptBy?: string;
   readonly failed: readonly FailedCheck[];
   readonly unevaluated: readonly UnevaluatedCheck[];
+  /** Who owns the notebook's definition, when a tag says so (S12). */
+  readonly owner?: IacOwner;
 }
 
 /** Which EC2 facts the enabled checks need for this notebook (S10: nothing for checks that are off). */
@@ -131,12 +137,13 @@ export function evaluateNotebook(
  */
 export function verdictOf(results: CheckResults): Verdict | undefined {
   if (results.exemptBy !== undefined)
-    return verdict('NOT_APPLICABLE', [`Exempt: tagged ${results.exemptBy}`]);
+    return { compliance: 'NOT_APPLICABLE', annotation: `Exempt: tagged ${results.exemptBy}` };
   if (results.failed.length > 0)
     return {
-      ...verdict(
-        'NON_COMPLIANT',
+      compliance: 'NON_COMPLIANT',
+      annotation: annotationOf(
         results.failed.map((f) => f.message),
+        results.owner,
       ),
       failedChecks: results.failed.map((f) => f.check),
     };
@@ -156,6 +163,15 @@ export function checkNotebook(
   const exemptBy = parameters.exemptionTagKey;
   if (exemptBy !== undefined && isExempt(notebook, parameters))
     return { exemptBy, failed: [], unevaluated: [] };
+  const owner = iacOwnerOf(notebook.tags, parameters.iacOwnershipTagKeys ?? DEFAULT_IAC_OWNERSHIP_TAG_KEYS);
+  return { ...runChecks(notebook, facts, parameters), ...(owner && { owner }) };
+}
+
+function runChecks(
+  notebook: Notebook,
+  facts: NetworkFacts,
+  parameters: RuleParameters,
+): Pick<CheckResults, 'failed' | 'unevaluated'> {
   const failed: FailedCheck[] = [];
   const unevaluated: UnevaluatedCheck[] = [];
   const directInternetAccess: FailedCheck[] =
@@ -216,8 +232,4 @@ function describeOpenIngress(open: readonly OpenIngress[]): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([groupId, cidrs]) => `${groupId} from ${[...cidrs].sort().join(' ')}`)
     .join(', ');
-}
-
-function verdict(compliance: ComplianceType, messages: readonly string[]): Verdict {
-  return { compliance, annotation: messages.join('; ') };
 }

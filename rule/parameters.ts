@@ -3,6 +3,7 @@
  * RuleParameters. Anything we do not understand throws, naming the parameter: a typo must never
  * silently weaken the rule.
  */
+import { parseIacOwnershipMarkers } from './ownership';
 import { describeValue } from './text';
 
 export interface RuleParameters {
@@ -15,6 +16,8 @@ export interface RuleParameters {
   readonly forbidOpenIngress: boolean;
   /** Notebooks carrying this tag key are NOT_APPLICABLE (exempt). */
   readonly exemptionTagKey?: string;
+  /** Tag markers of a notebook its code owns (ownership.ts); undefined = DEFAULT_IAC_OWNERSHIP_TAG_KEYS. */
+  readonly iacOwnershipTagKeys?: readonly string[];
 }
 
 /** The parameter names as Config passes them (case-sensitive): the contract with deployments. */
@@ -25,6 +28,7 @@ export const PARAMETER_NAMES = [
   'RequirePrivateSubnet',
   'ForbidOpenIngress',
   'ExemptionTagKey',
+  'IacOwnershipTagKeys',
 ] as const;
 export type ParameterName = (typeof PARAMETER_NAMES)[number];
 
@@ -77,6 +81,7 @@ export function toRuleParameters(values: Readonly<Record<string, unknown>>): Rul
   const subnetIds = parseIdList('SubnetIds', values.SubnetIds, SUBNET_ID_PATTERN);
   const vpcIds = parseIdList('VpcIds', values.VpcIds, VPC_ID_PATTERN);
   const exemptionTagKey = parseTagKey('ExemptionTagKey', values.ExemptionTagKey);
+  const iacOwnershipTagKeys = parseMarkers('IacOwnershipTagKeys', values.IacOwnershipTagKeys);
   return {
     ...(subnetIds && { subnetIds }),
     ...(vpcIds && { vpcIds }),
@@ -96,6 +101,7 @@ export function toRuleParameters(values: Readonly<Record<string, unknown>>): Rul
       DEFAULT_PARAMETERS.forbidOpenIngress,
     ),
     ...(exemptionTagKey && { exemptionTagKey }),
+    ...(iacOwnershipTagKeys && { iacOwnershipTagKeys }),
   };
 }
 
@@ -108,6 +114,7 @@ export function toInputParameters(parameters: RuleParameters): Partial<Record<Pa
     RequirePrivateSubnet: String(parameters.requirePrivateSubnet),
     ForbidOpenIngress: String(parameters.forbidOpenIngress),
     ...(parameters.exemptionTagKey && { ExemptionTagKey: parameters.exemptionTagKey }),
+    ...(parameters.iacOwnershipTagKeys && { IacOwnershipTagKeys: parameters.iacOwnershipTagKeys.join(',') }),
   };
 }
 
@@ -156,4 +163,18 @@ function parseTagKey(name: ParameterName, value: unknown): string | undefined {
     throw new InvalidParameterError(name, `must be at most ${MAX_TAG_KEY_LENGTH} characters`);
   }
   return key;
+}
+
+/** A CSV of ownership markers (ownership.ts); unset = the default markers. */
+function parseMarkers(name: ParameterName, value: unknown): string[] | undefined {
+  if (isUnset(value)) return undefined;
+  if (typeof value !== 'string') {
+    throw new InvalidParameterError(name, `must be a comma-separated string, got ${describeValue(value)}`);
+  }
+  try {
+    const markers = parseIacOwnershipMarkers(value.split(','));
+    return markers.length > 0 ? markers : undefined;
+  } catch (error) {
+    throw new InvalidParameterError(name, (error as Error).message);
+  }
 }

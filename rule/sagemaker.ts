@@ -1,6 +1,7 @@
 /**
  * Reading notebooks from SageMaker itself, the source of truth for the periodic sweep (and for an oversized
- * item Config cannot give us). Tags are fetched only when a check needs them.
+ * item Config cannot give us). Tags are fetched only when they matter: for the exemption check, or for the
+ * owner of a NON_COMPLIANT notebook (withTags).
  */
 import {
   DescribeNotebookInstanceCommand,
@@ -11,7 +12,7 @@ import {
   type SageMakerClient,
   type Tag,
 } from '@aws-sdk/client-sagemaker';
-import { type Notebook, notebookFromDescription } from './notebook';
+import { type Notebook, notebookFromDescription, tagMap } from './notebook';
 
 export async function listNotebookInstances(sagemaker: SageMakerClient): Promise<NotebookInstanceSummary[]> {
   const summaries: NotebookInstanceSummary[] = [];
@@ -37,6 +38,11 @@ export async function describeNotebook(
   const arn = description.NotebookInstanceArn;
   const tags = withTags && arn ? await listTags(sagemaker, arn) : [];
   return notebookFromDescription(description, tags);
+}
+
+/** The notebook with its tags read (a notebook without an ARN cannot have any listed). */
+export async function withTags(sagemaker: SageMakerClient, notebook: Notebook): Promise<Notebook> {
+  return notebook.arn ? { ...notebook, tags: tagMap(await listTags(sagemaker, notebook.arn)) } : notebook;
 }
 
 async function listTags(sagemaker: SageMakerClient, arn: string): Promise<Tag[]> {

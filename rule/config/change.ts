@@ -74,10 +74,7 @@ async function verdictFor(
       ...(identity && { notebook: identity }),
     };
   }
-  const notebook =
-    'configuration' in item
-      ? notebookOf(item)
-      : await inflateOversized(item, session, parameters.exemptionTagKey !== undefined, log);
+  const notebook = 'configuration' in item ? notebookOf(item) : await inflateOversized(item, session, log);
   if ('applicable' in notebook) {
     return {
       compliance: 'NOT_APPLICABLE',
@@ -108,7 +105,6 @@ function notebookOf(item: ConfigurationItem): Notebook {
 async function inflateOversized(
   summary: ConfigurationItemSummary,
   session: AccountSession,
-  withTags: boolean,
   log: ChangeLog,
 ): Promise<Notebook | NotApplicable> {
   let item: ConfigurationItem | undefined;
@@ -126,7 +122,8 @@ async function inflateOversized(
       error: `${error.name}: ${error.message}`,
     });
     const name = fallbackNotebookName(summary);
-    const described = await describeNotebook(session.clients.sagemaker, name, withTags);
+    // With its tags, as Config's item has them (the exemption, and the owner of a NON_COMPLIANT notebook).
+    const described = await describeNotebook(session.clients.sagemaker, name, true);
     if (!described) {
       throw new ConfigurationItemUnavailableError(
         `oversized item for ${summary.resourceId}: Config refused it and SageMaker has no notebook ${name}`,

@@ -8,13 +8,14 @@ import {
   type Evaluation,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
+import { MAX_ANNOTATION_LENGTH } from '../annotation';
 import type { ComplianceType, Verdict } from '../evaluate';
 import type { NotebookIdentity } from '../notebook';
 import { truncate } from '../text';
 import { batchesOf, deliverBatch, type Sleep, undeliveredMessage } from './batches';
 
 export const MAX_EVALUATIONS_PER_CALL = 100;
-export const MAX_ANNOTATION_LENGTH = 256;
+export { MAX_ANNOTATION_LENGTH };
 export const TEST_MODE_RESULT_TOKEN = 'TESTMODE';
 
 /** One result for one resource, ready for Config (and Security Hub). */

@@ -15,7 +15,7 @@ import { assessNotebook } from '../assess';
 import type { AccountSession } from '../clients';
 import { identityFromSummary } from '../notebook';
 import type { RuleParameters } from '../parameters';
-import { describeNotebook, listNotebookInstances } from '../sagemaker';
+import { describeNotebook, listNotebookInstances, withTags } from '../sagemaker';
 import { NOTEBOOK_RESOURCE_TYPE } from './event';
 import type { ResourceEvaluation } from './report';
 
@@ -93,7 +93,7 @@ export async function sweep(session: AccountSession, options: SweepOptions): Pro
   ]);
   const now = options.now ?? Date.now;
   const limit = pLimit(options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY);
-  const withTags = options.parameters.exemptionTagKey !== undefined;
+  const tagsNeeded = options.parameters.exemptionTagKey !== undefined;
   const evaluations: ResourceEvaluation[] = [];
   const failures: SweepFailure[] = [];
   const notStarted: string[] = [];
@@ -111,10 +111,15 @@ export async function sweep(session: AccountSession, options: SweepOptions): Pro
           return;
         }
         try {
-          const notebook = await describeNotebook(sagemaker, name, withTags);
-          const verdict = notebook
+          let notebook = await describeNotebook(sagemaker, name, tagsNeeded);
+          let verdict = notebook
             ? await assessNotebook(notebook, session.network, options.parameters)
             : ({ compliance: 'NOT_APPLICABLE', annotation: 'Notebook instance no longer exists' } as const);
+          if (notebook && verdict.compliance === 'NON_COMPLIANT' && !tagsNeeded) {
+            // Its tags say who owns it, and so where to fix it (EC2 facts come from the cache this time).
+            notebook = await withTags(sagemaker, notebook);
+            verdict = await assessNotebook(notebook, session.network, options.parameters);
+          }
           evaluations.push({
             ...verdict,
             ...target(resourceId, options),

@@ -68,6 +68,13 @@ describe('npm start on the bundled example account', () => {
     const table = formatTable(scanned);
     expect(table).toMatch(/^NOTEBOOK +RESULT +REASON$/m);
     expect(table).toMatch(/^quick-prototype +NON_COMPLIANT +Runs in the SageMaker service VPC/m);
+    // S12: notebooks their code owns say where to fix them.
+    expect(table).toMatch(
+      /^churn-analysis +NON_COMPLIANT +Direct internet access enabled; managed by CloudFormation stack customer-insights-notebooks: fix the template$/m,
+    );
+    expect(table).toMatch(
+      /^legacy-etl-notebook +NON_COMPLIANT +VPC \S+ not approved; managed by Terraform \(tag ManagedBy=terraform\): fix the code$/m,
+    );
     expect(table).toMatch(/notebook\(s\) listed by SageMaker; \d+ COMPLIANT, \d+ NON_COMPLIANT/);
     const json = JSON.parse(formatJson(scanned));
     expect(json.evaluations).toHaveLength(scanned.result.evaluations.length);
@@ -85,6 +92,11 @@ describe('npm start on the bundled example account', () => {
       Compliance: { Status: 'FAILED' },
       Severity: { Label: 'HIGH' },
     });
+    // Security Hub carries the same words as Config.
+    const churn = findings.find((f) => f.Resources?.[0]?.Id?.endsWith('/churn-analysis'));
+    expect(churn?.Description).toBe(
+      'Direct internet access enabled; managed by CloudFormation stack customer-insights-notebooks: fix the template',
+    );
     // The offline Security Hub (checked like the real one) takes every one of them.
     const hub = createOfflineAws(loadExampleAccount());
     const client = new SecurityHubClient(hub.clientConfig);

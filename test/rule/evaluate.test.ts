@@ -240,6 +240,86 @@ describe('evaluateNotebook', () => {
   });
 });
 
+describe('S12: a NON_COMPLIANT notebook its code owns says where to fix it', () => {
+  const outside: Notebook = { ...compliantNotebook, subnetId: undefined, directInternetAccess: 'Enabled' };
+  const checks = 'Runs in the SageMaker service VPC (no subnet); Direct internet access enabled';
+  const withTags = (tags: Record<string, string>) => ({ ...outside, tags });
+
+  it('S12: without an ownership tag the annotation is the checks alone', () => {
+    expect(evaluateNotebook(withTags({ team: 'fraud', Owner: 'terraform-team' }), {}, strict)).toEqual({
+      compliance: 'NON_COMPLIANT',
+      annotation: checks,
+      failedChecks: ['S2', 'S5'],
+    });
+  });
+
+  it('S12: CloudFormation (and so CDK): the stack, from its name tag or else its id', () => {
+    const stack = {
+      'aws:cloudformation:stack-name': 'analytics-prod',
+      'aws:cloudformation:logical-id': 'Lab',
+    };
+    expect(evaluateNotebook(withTags(stack), {}, strict).annotation).toBe(
+      `${checks}; managed by CloudFormation stack analytics-prod: fix the template`,
+    );
+    const id =
+      'arn:aws:cloudformation:eu-west-1:123456789012:stack/analytics-dev/0f0e0d0c-1111-2222-3333-444455556666';
+    expect(evaluateNotebook(withTags({ 'aws:cloudformation:stack-id': id }), {}, strict).annotation).toBe(
+      `${checks}; managed by CloudFormation stack analytics-dev: fix the template`,
+    );
+    expect(
+      evaluateNotebook(withTags({ 'aws:cloudformation:logical-id': 'Lab' }), {}, strict).annotation,
+    ).toBe(`${checks}; managed by CloudFormation (tag aws:cloudformation:logical-id=Lab): fix the template`);
+  });
+
+  it('S12: a Terraform marker, matched case-insensitively, names the tag', () => {
+    expect(evaluateNotebook(withTags({ managedby: 'Terraform' }), {}, strict).annotation).toBe(
+      `${checks}; managed by Terraform (tag managedby=Terraform): fix the code`,
+    );
+    expect(evaluateNotebook(withTags({ ManagedBy: 'console' }), {}, strict).annotation).toBe(checks);
+  });
+
+  it("S12: IacOwnershipTagKeys replaces the default markers: a key alone matches any value, the user's words", () => {
+    const own: RuleParameters = { ...strict, iacOwnershipTagKeys: ['iac-repo'] };
+    expect(evaluateNotebook(withTags({ 'iac-repo': 'github.com/acme/ml' }), {}, own).annotation).toBe(
+      `${checks}; managed as code (tag iac-repo=github.com/acme/ml): fix the code`,
+    );
+    expect(evaluateNotebook(withTags({ ManagedBy: 'terraform' }), {}, own).annotation).toBe(checks);
+  });
+
+  it('S12: COMPLIANT and exempt notebooks get no note', () => {
+    const owned = { ...compliantNotebook, tags: { ManagedBy: 'terraform' } };
+    expect(evaluateNotebook(owned, privateFacts, strict)).toEqual({ compliance: 'COMPLIANT' });
+    const exempt = withTags({ ManagedBy: 'terraform', 'vpc-guard:exempt': 'yes' });
+    expect(evaluateNotebook(exempt, {}, strict).annotation).toBe('Exempt: tagged vpc-guard:exempt');
+  });
+
+  it('S12 with S8: within 256 characters every check is still named, and the note is kept', () => {
+    const openIngress = Array.from({ length: 20 }, (_, i) => ({
+      groupId: `sg-0${i.toString(16).padStart(16, '0')}`,
+      cidr: '0.0.0.0/0',
+    }));
+    const stack = { 'aws:cloudformation:stack-name': 'analytics-prod' };
+    const annotation =
+      evaluateNotebook(
+        { ...compliantNotebook, subnetId: OTHER_SUBNET, directInternetAccess: 'Enabled', tags: stack },
+        { vpcId: OTHER_VPC, internetGatewayRoute: publicRoute, openIngress },
+        strict,
+      ).annotation ?? '';
+    expect(annotation.length).toBeLessThanOrEqual(MAX_ANNOTATION_LENGTH);
+    for (const check of [
+      `Subnet ${OTHER_SUBNET} not approved`,
+      `VPC ${OTHER_VPC} not approved`,
+      'Direct internet access enabled',
+      'Public subnet: rtb-0123456789abcdef0 routes 0.0.0.0/0 to igw-0123456789abcdef0',
+      'Open ingress: ',
+    ]) {
+      expect(annotation).toContain(check);
+    }
+    // Every check failing with the longest ids leaves room for the note's shortest form only.
+    expect(annotation).toMatch(/Open ingress: sg-\w*…\(truncated\); managed by CloudFormation$/);
+  });
+});
+
 /**
  * Mirror fixtures: the same notebook in the notification shape, the API shape and the Describe shape, with
  * each input flipped on its own. A check that reads the wrong field (RootAccess for DirectInternetAccess, the

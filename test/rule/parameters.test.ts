@@ -41,6 +41,7 @@ describe('parseRuleParameters', () => {
         RequirePrivateSubnet: 'FALSE',
         ForbidOpenIngress: 'True',
         ExemptionTagKey: 'vpc-guard:exempt',
+        IacOwnershipTagKeys: 'aws:cloudformation:stack-name, ManagedBy=terraform,iac-repo',
       }),
     );
     expect(parameters).toEqual({
@@ -50,6 +51,7 @@ describe('parseRuleParameters', () => {
       requirePrivateSubnet: false,
       forbidOpenIngress: true,
       exemptionTagKey: 'vpc-guard:exempt',
+      iacOwnershipTagKeys: ['aws:cloudformation:stack-name', 'ManagedBy=terraform', 'iac-repo'],
     });
   });
 
@@ -63,7 +65,13 @@ describe('parseRuleParameters', () => {
   it('treats an empty value as not set (conformance packs pass "" for blank parameters)', () => {
     expect(
       parseRuleParameters(
-        JSON.stringify({ SubnetIds: '', VpcIds: ' , ', ForbidOpenIngress: '', ExemptionTagKey: ' ' }),
+        JSON.stringify({
+          SubnetIds: '',
+          VpcIds: ' , ',
+          ForbidOpenIngress: '',
+          ExemptionTagKey: ' ',
+          IacOwnershipTagKeys: ' , ',
+        }),
       ),
     ).toEqual(DEFAULT_PARAMETERS);
   });
@@ -118,6 +126,15 @@ describe('parseRuleParameters', () => {
     expect(errorOf(() => parseRuleParameters(text)).parameter).toBe(parameter);
   });
 
+  it.each([['=terraform'], ['ManagedBy='], ['tag;rm -rf'], [`${'k'.repeat(129)}=v`]])(
+    'throws on a malformed ownership marker in IacOwnershipTagKeys (%s)',
+    (marker) => {
+      const error = errorOf(() => toRuleParameters({ IacOwnershipTagKeys: `ManagedBy=terraform,${marker}` }));
+      expect(error.parameter).toBe('IacOwnershipTagKeys');
+      expect(error.message).toMatch(/malformed marker/);
+    },
+  );
+
   it('rejects a tag key longer than AWS allows', () => {
     expect(errorOf(() => toRuleParameters({ ExemptionTagKey: 'k'.repeat(129) })).parameter).toBe(
       'ExemptionTagKey',
@@ -138,6 +155,7 @@ describe('parseRuleParameters', () => {
       VpcIds: VPC_A,
       ForbidOpenIngress: 'true',
       ExemptionTagKey: 'exempt',
+      IacOwnershipTagKeys: 'ManagedBy=terraform,iac-repo',
     });
     expect(toRuleParameters(toInputParameters(parameters))).toEqual(parameters);
     expect(toInputParameters(DEFAULT_PARAMETERS)).toEqual({

@@ -4,7 +4,7 @@ import {
   type ResourceType,
 } from '@aws-sdk/client-config-service';
 import { DescribeRouteTablesCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
-import { DescribeNotebookInstanceCommand } from '@aws-sdk/client-sagemaker';
+import { DescribeNotebookInstanceCommand, ListTagsCommand } from '@aws-sdk/client-sagemaker';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   apiItem,
@@ -254,6 +254,8 @@ describe('handler: OversizedConfigurationItemChangeNotification', () => {
     sagemakerMock
       .on(DescribeNotebookInstanceCommand)
       .resolves(describeOutput({ DirectInternetAccess: 'Enabled' }));
+    // Its tags too, as Config's item would have them: here they say Terraform owns it.
+    sagemakerMock.on(ListTagsCommand).resolves({ Tags: [{ Key: 'Terraform', Value: 'true' }] });
     const { handler, logs } = testHandler();
     await handler(oversizedEvent(notificationItem()), lambdaContext());
     expect(sagemakerMock).toHaveReceivedCommandWith(DescribeNotebookInstanceCommand, {
@@ -263,7 +265,7 @@ describe('handler: OversizedConfigurationItemChangeNotification', () => {
       expect.objectContaining({
         ...RESOURCE,
         ComplianceType: 'NON_COMPLIANT',
-        Annotation: 'Direct internet access enabled',
+        Annotation: 'Direct internet access enabled; managed by Terraform (tag Terraform=true): fix the code',
       }),
     ]);
     expect(logs.warn).toHaveBeenCalledWith(

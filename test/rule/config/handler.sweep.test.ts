@@ -95,7 +95,7 @@ beforeEach(() => {
 
 describe('handler: ScheduledNotification (periodic sweep)', () => {
   it('evaluates every notebook SageMaker lists, at the notification time, filed under Config’s own ids', async () => {
-    mockNotebooks([{ name: 'Alpha' }, { name: 'bravo', subnet: false }]);
+    mockNotebooks([{ name: 'Alpha' }, { name: 'bravo', subnet: false, tags: { team: 'growth' } }]);
     mockConfigInventory([
       { resourceId: 'Alpha', resourceName: 'Alpha' },
       { resourceId: arnOf('bravo'), resourceName: 'bravo' },
@@ -120,7 +120,40 @@ describe('handler: ScheduledNotification (periodic sweep)', () => {
     expect(configMock).toHaveReceivedCommandWith(ListDiscoveredResourcesCommand, {
       resourceType: TYPE as never,
     });
-    expect(sagemakerMock).not.toHaveReceivedCommand(ListTagsCommand);
+    // Tags only for the NON_COMPLIANT notebook (who owns it says where to fix it): none for the compliant one.
+    expect(sagemakerMock).toHaveReceivedCommandTimes(ListTagsCommand, 1);
+    expect(sagemakerMock).toHaveReceivedCommandWith(ListTagsCommand, { ResourceArn: arnOf('bravo') });
+  });
+
+  it('S12: a NON_COMPLIANT notebook its code owns says where to fix it; its EC2 facts are looked up once', async () => {
+    mockNotebooks([
+      { name: 'cfn', tags: { 'aws:cloudformation:stack-name': 'analytics-prod' } },
+      { name: 'tf', subnet: false, tags: { ManagedBy: 'Terraform' } },
+    ]);
+    ec2Mock.on(DescribeRouteTablesCommand).resolves({
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-0123456789abcdef0',
+          VpcId: 'vpc-0123456789abcdef0',
+          Associations: [{ SubnetId: SUBNET }],
+          Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-0123456789abcdef0' }],
+        },
+      ],
+    });
+    const { handler } = testHandler();
+    await handler(scheduledEvent(), lambdaContext());
+    expect(byId()).toMatchObject({
+      cfn: {
+        ComplianceType: 'NON_COMPLIANT',
+        Annotation:
+          'Public subnet: rtb-0123456789abcdef0 routes 0.0.0.0/0 to igw-0123456789abcdef0; managed by CloudFormation stack analytics-prod: fix the template',
+      },
+      tf: {
+        Annotation:
+          'Runs in the SageMaker service VPC (no subnet); managed by Terraform (tag ManagedBy=Terraform): fix the code',
+      },
+    });
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeRouteTablesCommand, 1);
   });
 
   it('matches Config’s inventory case-insensitively (ARNs lowercase the name)', async () => {
