@@ -45,6 +45,7 @@ export const CHECK_DOCUMENT: AutomationDocument = {
         ExecutionId: '{{ ExecutionId }}',
         CheckExecutionId: '{{ automation:EXECUTION_ID }}',
         AccountId: '{{ global:ACCOUNT_ID }}',
+        Region: '{{ global:REGION }}',
         Defaults: JSON.stringify(RUNBOOK_DEFAULTS),
         Settings: JSON.stringify({}),
       },

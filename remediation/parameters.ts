@@ -9,9 +9,24 @@ export const BACKUP_TIMEOUT_MINUTES_DEFAULT = '120';
 export const RESTORE_TIMEOUT_MINUTES_DEFAULT = '120';
 /** The verification steps retry every ~9 minutes; 80 attempts cover the 720-minute maximum. */
 export const MAX_TIMEOUT_MINUTES = 720;
+/**
+ * Tag markers of a notebook its code owns: a key, or Key=Value (the rule's own list, rule/ownership.ts: a test
+ * keeps them equal). The CloudFormation keys, then the Terraform tags teams use most.
+ */
+export const IAC_OWNERSHIP_TAG_KEYS_DEFAULT = [
+  'aws:cloudformation:stack-name',
+  'aws:cloudformation:stack-id',
+  'aws:cloudformation:logical-id',
+  'ManagedBy=terraform',
+  'managed-by=terraform',
+  'managed_by=terraform',
+  'Terraform=true',
+];
+export const MODES = ['Recreate', 'BackupOnly', 'RestoreOnly'] as const;
 
 const NOTEBOOK_NAME = '[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}';
 const TIMEOUT_MINUTES_PATTERN = '^([1-9][0-9]?|[1-6][0-9]{2}|7[01][0-9]|720)$';
+const EXECUTION_ID = '[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}';
 
 export const PARAMETERS = {
   NotebookInstanceName: {
@@ -61,6 +76,34 @@ export const PARAMETERS = {
     type: 'String',
     description:
       'true lets the runbook go on when it cannot check that its role may recreate the notebook (a denial still stops it).',
+    default: 'false',
+    allowedValues: ['false', 'true'],
+  },
+  Mode: {
+    type: 'String',
+    description:
+      'Recreate; BackupOnly: back up and change nothing else; RestoreOnly: put the backup of BackupExecutionId onto this notebook.',
+    default: 'Recreate',
+    allowedValues: MODES,
+  },
+  BackupExecutionId: {
+    type: 'String',
+    description: 'RestoreOnly: the execution id of the BackupOnly or Recreate run whose backup to restore.',
+    default: '',
+    allowedPattern: `^$|^${EXECUTION_ID}$`,
+  },
+  IacOwnershipTagKeys: {
+    type: 'StringList',
+    description:
+      'Tags of a notebook CloudFormation or Terraform owns: a key, or Key=Value. A deployment adds its own.',
+    default: IAC_OWNERSHIP_TAG_KEYS_DEFAULT,
+    allowedPattern: '^[A-Za-z0-9 _.:/+@-]{1,128}(=[A-Za-z0-9 _.:/=+@-]{1,256})?$',
+    minItems: 1,
+    maxItems: 50,
+  },
+  AllowIacOwnedNotebook: {
+    type: 'String',
+    description: 'true lets the runbook recreate a notebook its code owns (never a run AWS Config started).',
     default: 'false',
     allowedValues: ['false', 'true'],
   },

@@ -7,7 +7,7 @@
 import { CHECK_DOCUMENT } from './check-document';
 import { type Permission, requiredPermissions } from './iam';
 import { PARAMETERS } from './parameters';
-import { backupFailureSteps, backupSteps } from './steps-backup';
+import { backupSteps, failureSteps } from './steps-backup';
 import { alreadyCompliantStep, checkSteps } from './steps-check';
 import { recreateSteps, startForRestoreStep } from './steps-recreate';
 import type { AutomationDocument } from './types';
@@ -19,6 +19,7 @@ export const RUNBOOK: AutomationDocument = {
     'Backs up the volume to S3 (verified), writes a manifest of the configuration and tags, deletes the notebook,',
     'recreates it with every setting in the target network and restores the data. Nothing is deleted unless the',
     'backup is verified or AllowDataLoss=true. After a failure past the delete, rerun with the same parameters.',
+    'Mode=BackupOnly only backs up; Mode=RestoreOnly puts a backup onto the replacement its owner created.',
   ].join('\n'),
   assumeRole: '{{ AutomationAssumeRole }}',
   parameters: PARAMETERS,
@@ -26,13 +27,14 @@ export const RUNBOOK: AutomationDocument = {
     ...checkSteps,
     ...backupSteps,
     ...recreateSteps,
-    ...backupFailureSteps,
+    ...failureSteps,
     startForRestoreStep,
     alreadyCompliantStep,
   ],
   outputs: [
     'ResolveNotebook.Result',
     'ResolveNotebook.BackupUri',
+    'VerifyRestore.Restored',
     'Finish.SubnetId',
     'Finish.SecurityGroupIds',
     'Finish.DirectInternetAccess',

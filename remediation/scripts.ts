@@ -12,7 +12,6 @@ import { readFileSync } from 'node:fs';
 export const SCRIPT_FILES = [
   'check_notebook',
   'resolve_notebook',
-  'create_backup_config',
   'verify_backup',
   'verify_restore',
   'restore_original_state',

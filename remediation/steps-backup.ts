@@ -1,9 +1,12 @@
 /**
- * Phase 2: save before destroy. A temporary lifecycle configuration copies the volume to S3 on start;
- * the marker is verified; the notebook's own configuration goes back. Any failure or cancellation here
- * jumps to RestoreOriginalState, which puts the notebook back as it was and fails the run: nothing deleted.
+ * Phase 2: save before destroy. A temporary lifecycle configuration runs the hook the check rendered on start:
+ * Recreate and BackupOnly archive the volume to S3 and the marker is verified; RestoreOnly starts the same way with
+ * the restore hook, then goes on in phase 3 (its manifest, the restore verified). Then the notebook's own
+ * configuration goes back.
+ * Any failure or cancellation here jumps to RestoreOriginalState, which puts the notebook back as it was and fails
+ * the run: nothing deleted.
  */
-import { assertStatus, branch, equals, output, sagemakerCall, script, waitForStatus } from './builders';
+import { assertStatus, branch, equals, sagemakerCall, script, waitForStatus } from './builders';
 import { parameter } from './parameters';
 import { NOTEBOOK, PINNED_IDENTITY, resolved } from './steps-check';
 import { putOwnLifecycleConfigBack } from './steps-lifecycle';
@@ -15,6 +18,12 @@ export const onFailureRestore = {
   onFailure: `step:${RESTORE_ORIGINAL}`,
   onCancel: `step:${RESTORE_ORIGINAL}`,
 } as const;
+const RECOVERY = 'ChooseRecovery';
+/**
+ * Past the backup phase: BackupOnly and RestoreOnly put the notebook back as it was; a notebook the run recreated
+ * is left for a rerun to resume.
+ */
+export const onFailureRecover = { onFailure: `step:${RECOVERY}`, onCancel: `step:${RECOVERY}` } as const;
 /** One verification attempt polls ~9 minutes; enough attempts for the 720-minute maximum timeout. */
 export const VERIFY_MAX_ATTEMPTS = 81;
 
@@ -30,42 +39,53 @@ export const backupLocation = {
 const byName = { NotebookInstanceName: NOTEBOOK };
 
 export const backupSteps: readonly Step[] = [
-  script(
-    'CreateBackupConfig',
-    'create_backup_config',
-    { ConfigName: resolved('BackupConfigName'), ...backupLocation, Region: '{{ global:REGION }}' },
-    ['ConfigName', 'StartedAt'],
+  sagemakerCall(
+    'CreateHookConfig',
+    'CreateNotebookInstanceLifecycleConfig',
+    {
+      NotebookInstanceLifecycleConfigName: resolved('TemporaryConfigName'),
+      OnStart: [{ Content: resolved('Hook') }],
+    },
     {
       ...onFailureRestore,
-      description: 'Temporary lifecycle configuration: on start, stop Jupyter and archive the volume to S3.',
+      description: "Temporary lifecycle configuration: the check's hook runs on start.",
     },
   ),
   {
     ...branch(
-      'ChooseStopForBackup',
-      [{ NextStep: 'StopForBackup', ...equals(resolved('WasRunning'), 'true') }],
-      'AttachBackupConfig',
+      'ChooseStopForHook',
+      [{ NextStep: 'StopForHook', ...equals(resolved('WasRunning'), 'true') }],
+      'AttachHookConfig',
     ),
     ...onFailureRestore,
   },
-  sagemakerCall('StopForBackup', 'StopNotebookInstance', byName, onFailureRestore),
-  waitForStatus('WaitStoppedForBackup', NOTEBOOK, ['Stopped', 'Failed'], 900, onFailureRestore),
+  sagemakerCall('StopForHook', 'StopNotebookInstance', byName, onFailureRestore),
+  waitForStatus('WaitStoppedForHook', NOTEBOOK, ['Stopped', 'Failed'], 900, onFailureRestore),
   sagemakerCall(
-    'AttachBackupConfig',
+    'AttachHookConfig',
     'UpdateNotebookInstance',
-    { ...byName, LifecycleConfigName: resolved('BackupConfigName') },
+    { ...byName, LifecycleConfigName: resolved('TemporaryConfigName') },
     onFailureRestore,
   ),
-  waitForStatus('WaitBackupConfigAttached', NOTEBOOK, ['Stopped', 'Failed'], 900, onFailureRestore),
-  sagemakerCall('StartForBackup', 'StartNotebookInstance', byName, onFailureRestore),
-  waitForStatus('WaitStartedForBackup', NOTEBOOK, ['InService', 'Failed'], 1800, onFailureRestore),
-  assertStatus('AssertStartedForBackup', NOTEBOOK, ['InService'], onFailureRestore),
+  waitForStatus('WaitHookConfigAttached', NOTEBOOK, ['Stopped', 'Failed'], 900, onFailureRestore),
+  sagemakerCall('StartWithHook', 'StartNotebookInstance', byName, onFailureRestore),
+  waitForStatus('WaitStartedWithHook', NOTEBOOK, ['InService', 'Failed'], 1800, onFailureRestore),
+  assertStatus('AssertStartedWithHook', NOTEBOOK, ['InService'], onFailureRestore),
+  {
+    ...branch(
+      'ChooseVerify',
+      // RestoreOnly reads the backup's manifest, then verifies the restore (phase 3).
+      [{ NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'RestoreOnly') }],
+      'VerifyBackup',
+    ),
+    ...onFailureRestore,
+  },
   script(
     'VerifyBackup',
     'verify_backup',
     {
       ...backupLocation,
-      StartedAt: output('CreateBackupConfig', 'StartedAt'),
+      StartedAt: resolved('CheckedAt'),
       TimeoutMinutes: parameter('BackupTimeoutMinutes'),
     },
     ['Summary'],
@@ -79,15 +99,15 @@ export const backupSteps: readonly Step[] = [
   waitForStatus('WaitStoppedAfterBackup', NOTEBOOK, ['Stopped', 'Failed'], 900, onFailureRestore),
   ...putOwnLifecycleConfigBack('AfterBackup', onFailureRestore),
   sagemakerCall(
-    'DeleteBackupConfig',
+    'DeleteHookConfig',
     'DeleteNotebookInstanceLifecycleConfig',
-    { NotebookInstanceLifecycleConfigName: resolved('BackupConfigName') },
+    { NotebookInstanceLifecycleConfigName: resolved('TemporaryConfigName') },
     onFailureRestore,
   ),
 ];
 
-/** The failure path of phase 2 (reached only through onFailure/onCancel). */
-export const backupFailureSteps: readonly Step[] = [
+/** The failure paths (reached only through onFailure/onCancel). */
+export const failureSteps: readonly Step[] = [
   script(
     RESTORE_ORIGINAL,
     'restore_original_state',
@@ -96,7 +116,7 @@ export const backupFailureSteps: readonly Step[] = [
       NotebookName: NOTEBOOK,
       ...PINNED_IDENTITY,
       OriginalLifecycleConfigName: resolved('OriginalLifecycleConfigName'),
-      TemporaryConfigName: resolved('BackupConfigName'),
+      TemporaryConfigName: resolved('TemporaryConfigName'),
       WasRunning: resolved('WasRunning'),
     },
     ['Status'],
@@ -108,16 +128,28 @@ export const backupFailureSteps: readonly Step[] = [
   branch(
     'ChooseWaitRestored',
     [{ NextStep: 'WaitRestoredInService', ...equals(resolved('WasRunning'), 'true') }],
-    'FailBackupNotVerified',
+    'FailPutBack',
   ),
   waitForStatus('WaitRestoredInService', NOTEBOOK, ['InService', 'Failed'], 1800),
   script(
-    'FailBackupNotVerified',
+    'FailPutBack',
     'fail',
     {
-      Message: `The backup of ${NOTEBOOK} was not verified (see VerifyBackup, ${resolved('BackupUri')}). The notebook was put back as it was; nothing was deleted.`,
+      Message: `${NOTEBOOK} was put back as it was and nothing was deleted: see the step that failed (${resolved('BackupUri')}).`,
     },
     [],
     { isEnd: true },
   ),
+  branch(
+    RECOVERY,
+    [
+      {
+        NextStep: RESTORE_ORIGINAL,
+        Or: [equals(resolved('Mode'), 'BackupOnly'), equals(resolved('Mode'), 'RestoreOnly')],
+      },
+    ],
+    'RerunToResume',
+  ),
+  // A recreated notebook: its name is the message (the failed step says what went wrong).
+  { name: 'RerunToResume', action: 'aws:sleep', inputs: { Duration: 'PT1S' }, isEnd: true },
 ];

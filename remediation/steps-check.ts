@@ -1,8 +1,8 @@
 /**
  * Phase 1: look, never touch. The check document (check-document.ts) validates the target network against the
- * deployed settings, finds the notebook, verifies any earlier run it would resume and decides the mode; this
- * runbook reads that decision into ResolveNotebook's outputs and waits out a status in transition. Every failure
- * here leaves the notebook exactly as it was.
+ * deployed settings, finds the notebook, verifies any earlier run it would resume (or, RestoreOnly, the backup it
+ * restores) and decides the mode; this runbook reads that decision into ResolveNotebook's outputs and waits out a
+ * status in transition. Every failure here leaves the notebook exactly as it was.
  */
 import { branch, equals, output, script, waitForStatus } from './builders';
 import { CHECK_DOCUMENT_NAME_DEFAULT } from './documents';
@@ -24,8 +24,9 @@ export const RESOLVED_FACTS = [
   'BackupUri',
   'ManifestKey',
   'ManifestDigest',
-  'BackupConfigName',
+  'TemporaryConfigName',
   'RestoreConfigName',
+  'Hook',
   'NeedsStart',
   'NotebookArn',
   'CreationTime',
@@ -83,7 +84,7 @@ export const checkSteps: readonly Step[] = [
     [
       { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeRestore') },
       { NextStep: 'PrepareManifest', ...equals(resolved('Mode'), 'ResumeFinish') },
-      { NextStep: 'CreateBackupConfig', ...equals(resolved('DataPlan'), 'Backup') },
+      { NextStep: 'CreateHookConfig', ...equals(resolved('DataPlan'), 'Backup') },
     ],
     'ChooseStopBeforeDelete',
   ),

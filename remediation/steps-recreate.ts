@@ -3,11 +3,12 @@
  * run started with), delete it, create it again from the manifest, restore the data on first start (the archive
  * checked against its SHA-256), put the original lifecycle configuration back, and leave the notebook running or
  * stopped as it was. A failure past the delete is resumed by a rerun (the check finds the manifest and the run
- * jumps to PrepareManifest).
+ * jumps to PrepareManifest). BackupOnly stops after the manifest (no delete) and finishes; RestoreOnly comes here
+ * once its restore hook runs (phase 2's steps), reads the backup's manifest, then verifies and finishes.
  */
 import { assertStatus, branch, equals, output, sagemakerCall, script, waitForStatus } from './builders';
 import { parameter } from './parameters';
-import { backupLocation, onFailureRestore, VERIFY_MAX_ATTEMPTS } from './steps-backup';
+import { backupLocation, onFailureRecover, onFailureRestore, VERIFY_MAX_ATTEMPTS } from './steps-backup';
 import { NOTEBOOK, PINNED_IDENTITY, resolved } from './steps-check';
 import { putOwnLifecycleConfigBack } from './steps-lifecycle';
 import type { Step } from './types';
@@ -56,6 +57,8 @@ export const recreateSteps: readonly Step[] = [
   branch(
     'ChooseResumeStep',
     [
+      { NextStep: 'VerifyRestore', ...equals(resolved('Mode'), 'RestoreOnly') },
+      { NextStep: 'Finish', ...equals(resolved('Mode'), 'BackupOnly') },
       { NextStep: 'StartForRestore', And: [RESUME_RESTORE, equals(resolved('NeedsStart'), 'true')] },
       { NextStep: 'WaitCreated', ...RESUME_RESTORE },
       { NextStep: 'Finish', ...equals(resolved('Mode'), 'ResumeFinish') },
@@ -88,26 +91,30 @@ export const recreateSteps: readonly Step[] = [
       StartedAt: output('PrepareManifest', 'PreparedAt'),
       TimeoutMinutes: parameter('RestoreTimeoutMinutes'),
     },
-    ['Sha256'],
+    ['Sha256', 'Restored'],
     {
+      ...onFailureRecover,
       maxAttempts: VERIFY_MAX_ATTEMPTS,
       description: "This run's restore marker: the archive's SHA-256 matched.",
     },
   ),
-  sagemakerCall('StopAfterRestore', 'StopNotebookInstance', byName),
-  waitForStatus('WaitStoppedAfterRestore', NOTEBOOK, ['Stopped', 'Failed'], 900),
-  ...putOwnLifecycleConfigBack('AfterRestore'),
+  sagemakerCall('StopAfterRestore', 'StopNotebookInstance', byName, onFailureRecover),
+  waitForStatus('WaitStoppedAfterRestore', NOTEBOOK, ['Stopped', 'Failed'], 900, onFailureRecover),
+  ...putOwnLifecycleConfigBack('AfterRestore', onFailureRecover),
   script(
     'Finish',
     'finish',
     {
+      Mode: resolved('Mode'),
       Manifest: MANIFEST,
       ...backupLocation,
+      WasRunning: resolved('WasRunning'),
       ExecutionId: '{{ automation:EXECUTION_ID }}',
       RestoreConfigName: resolved('RestoreConfigName'),
     },
     ['SubnetId', 'SecurityGroupIds', 'DirectInternetAccess', 'Backup', 'FinalStatus', 'Summary'],
     {
+      ...onFailureRecover,
       isEnd: true,
       maxAttempts: 3,
       description: 'Running if it was, else stopped; temporary configuration deleted; run completed; report.',

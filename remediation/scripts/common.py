@@ -48,7 +48,10 @@ PATTERNS = {
     "ROLE_ID": r"[A-Z0-9]{16,128}",
     "USER_ID": r"[A-Z0-9]{16,128}:[a-zA-Z0-9_+=,.@-]{2,64}",
     "SHA256": r"[0-9a-f]{64}",
+    "FRESH_VOLUME": r"true|false",
 }
+# SageMaker takes a lifecycle configuration's script base64-encoded, at most this many characters.
+MAX_HOOK_CHARACTERS = 16384
 
 
 def client(service):
@@ -110,6 +113,13 @@ def describe_notebook(sagemaker, name):
         if is_not_found(error):
             return None
         raise
+
+
+def list_tags(sagemaker, arn):
+    tags = []
+    for page in sagemaker.get_paginator("list_tags").paginate(ResourceArn=arn):
+        tags.extend(page.get("Tags", []))
+    return tags
 
 
 def identity(notebook):
@@ -288,25 +298,10 @@ def render(template, values):
     return re.sub(r"__([A-Z0-9_]+)__", lambda match: shlex.quote(values[match.group(1)]), template)
 
 
-def install_hook(event, config_name, hook):
-    """Creates (or, on a rerun, updates) a temporary lifecycle configuration running `hook` on start.
-
-    SageMaker takes the script base64-encoded, at most 16384 characters.
-    """
+def hook_content(hook):
+    """A lifecycle configuration's on-start content: the hook, base64-encoded, within SageMaker's limit."""
     content = base64.b64encode(hook.encode("utf-8")).decode("ascii")
-    if len(content) > 16384:
-        raise ValueError(f"The hook is {len(content)} base64 characters, over SageMaker's 16384")
-    sagemaker = client("sagemaker")
-    on_start = [{"Content": content}]
-    try:
-        sagemaker.create_notebook_instance_lifecycle_config(
-            NotebookInstanceLifecycleConfigName=config_name, OnStart=on_start
-        )
-    except ClientError as error:
-        if "already exists" not in error.response.get("Error", {}).get("Message", ""):
-            raise
-        # A resumed run reuses the name of the run that made the backup: make the content current.
-        sagemaker.update_notebook_instance_lifecycle_config(
-            NotebookInstanceLifecycleConfigName=config_name, OnStart=on_start
-        )
-    return {"ConfigName": config_name, "StartedAt": str(int(time.time()))}
+    if len(content) > MAX_HOOK_CHARACTERS:
+        raise ValueError(f"The hook is {len(content)} base64 characters, over SageMaker's {MAX_HOOK_CHARACTERS}")
+    return content
+

@@ -11,7 +11,9 @@ the original had them (SageMaker rejects empty values); tags in the reserved aws
 import json
 import time
 
-from common import client, describe_notebook, install_hook, poll, render
+from botocore.exceptions import ClientError
+
+from common import client, describe_notebook, hook_content, poll, render
 
 RESTORE_HOOK = None  # embed: hooks/restore-on-start.sh
 
@@ -62,6 +64,22 @@ def create_request(manifest, event):
     return request
 
 
+def install_hook(sagemaker, config_name, hook):
+    """Creates (or, on a rerun, updates) the temporary lifecycle configuration running the restore hook on start."""
+    on_start = [{"Content": hook_content(hook)}]
+    try:
+        sagemaker.create_notebook_instance_lifecycle_config(
+            NotebookInstanceLifecycleConfigName=config_name, OnStart=on_start
+        )
+    except ClientError as error:
+        if "already exists" not in error.response.get("Error", {}).get("Message", ""):
+            raise
+        # A resumed run reuses the name of the run that made the backup: make the content current.
+        sagemaker.update_notebook_instance_lifecycle_config(
+            NotebookInstanceLifecycleConfigName=config_name, OnStart=on_start
+        )
+
+
 def wait_until_deleted(sagemaker, name):
     def gone():
         notebook = describe_notebook(sagemaker, name)
@@ -90,7 +108,8 @@ def handler(event, _context):
             "BACKUP_ID": manifest["BackupId"],
             "SHA256": backup["Sha256"],
             "REGION": event["Region"],
+            "FRESH_VOLUME": "true",
         }
-        install_hook(event, event["RestoreConfigName"], render(RESTORE_HOOK, values))
+        install_hook(sagemaker, event["RestoreConfigName"], render(RESTORE_HOOK, values))
     response = sagemaker.create_notebook_instance(**request)
     return {"NotebookArn": response["NotebookInstanceArn"], "CreatedAt": str(int(time.time()))}

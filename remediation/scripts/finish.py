@@ -1,7 +1,10 @@
-"""Finish: settle the recreated notebook's final state (running if it was running before, else stopped),
-delete the temporary restore configuration if it is still there, mark the run completed (a completion record in
-the run's folder, and a tag on its objects: the bucket's lifecycle rule expires only completed runs' backups)
-and report what changed. Idempotent, so a resumed run can simply run it again.
+"""Finish: settle the notebook's final state (running if it was running before, else stopped), delete the
+temporary restore configuration if it is still there, mark the backup's run completed (a completion record in the
+run's folder, and a tag on its objects: the bucket's lifecycle rule expires only completed runs' backups) and report
+what changed. Idempotent, so a resumed run can simply run it again.
+
+A BackupOnly run is not completed: its backup is kept until a RestoreOnly run puts it onto the notebook that
+replaces this one, and completes it then.
 """
 
 import json
@@ -18,6 +21,7 @@ from common import (
     client,
     describe_notebook,
     is_not_found,
+    is_true,
     runs_root,
     wait_for_status,
     write_json,
@@ -54,12 +58,12 @@ def complete(event, manifest):
 
 
 def handler(event, _context):
-    manifest = json.loads(event["Manifest"])
-    name = manifest["Notebook"]["NotebookInstanceName"]
+    manifest, mode = json.loads(event["Manifest"]), event["Mode"]
+    name, was_running = event["NotebookName"], is_true(event["WasRunning"])
     sagemaker = client("sagemaker")
-    expected = "InService" if manifest["WasRunning"] else "Stopped"
-    final_status = settle(sagemaker, name, manifest["WasRunning"])
-    if manifest["DataPlan"] == "Backup":
+    expected = "InService" if was_running else "Stopped"
+    final_status = settle(sagemaker, name, was_running)
+    if manifest["DataPlan"] == "Backup" and mode != "BackupOnly":
         try:
             sagemaker.delete_notebook_instance_lifecycle_config(
                 NotebookInstanceLifecycleConfigName=event["RestoreConfigName"]
@@ -69,22 +73,32 @@ def handler(event, _context):
                 raise
     notebook = describe_notebook(sagemaker, name)
     if final_status != expected or notebook is None:
-        raise RuntimeError(f"Notebook {name} was recreated but is {final_status}, not {expected}")
-    if event["BackupBucketName"]:
+        raise RuntimeError(f"Notebook {name} is {final_status}, not {expected}")
+    if event["BackupBucketName"] and mode != "BackupOnly":
         complete(event, manifest)
     original, backup = manifest["Notebook"], manifest["Backup"]
+    # BackupOnly and RestoreOnly change no setting of the notebook.
+    unchanged = mode in ("BackupOnly", "RestoreOnly")
+
+    def change(was, now):
+        return f"{now or 'none'} (unchanged)" if unchanged else f"{was or 'none'} -> {now or 'none'}"
+
+    archive = backup and (
+        f"s3://{event['BackupBucketName']}/{backup['Archive']} (SHA-256 {backup['Sha256']}; Jupyter "
+        f"{'stopped' if backup['Jupyter'] == 'stopped' else 'not stopped'} during the backup)"
+    )
     summary = {
-        "SubnetId": f"{original.get('SubnetId') or 'none'} -> {notebook.get('SubnetId')}",
-        "SecurityGroupIds": (
-            f"{','.join(original.get('SecurityGroups', [])) or 'none'} -> {','.join(notebook['SecurityGroups'])}"
+        "SubnetId": change(original.get("SubnetId"), notebook.get("SubnetId")),
+        "SecurityGroupIds": change(
+            ",".join(original.get("SecurityGroups", [])), ",".join(notebook.get("SecurityGroups", []))
         ),
-        "DirectInternetAccess": f"{original.get('DirectInternetAccess')} -> {notebook['DirectInternetAccess']}",
-        "Backup": (
-            f"s3://{event['BackupBucketName']}/{backup['Archive']} (SHA-256 {backup['Sha256']}; Jupyter "
-            f"{'stopped' if backup['Jupyter'] == 'stopped' else 'not stopped'} during the backup)"
-            if backup
-            else "none"
-        ),
+        "DirectInternetAccess": change(original.get("DirectInternetAccess"), notebook.get("DirectInternetAccess")),
+        "Backup": {
+            "BackupOnly": f"{archive}; put it onto the notebook that replaces {name} with Mode=RestoreOnly and "
+            f"BackupExecutionId={manifest['BackupId']}",
+            "RestoreOnly": f"backup {manifest['BackupId']} of {original['NotebookInstanceName']}, {archive}, "
+            f"restored onto {name}",
+        }.get(mode, archive or "none"),
         "FinalStatus": final_status,
     }
     return {**summary, "Summary": "; ".join(f"{key}: {value}" for key, value in summary.items())}

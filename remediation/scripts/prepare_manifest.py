@@ -1,6 +1,7 @@
 """PrepareManifest: the notebook's complete original configuration and tags, written to the automation role's own
-folder of this run, then the delete (Recreate); or the manifest read back from there and checked against the
-SHA-256 the check found in Systems Manager's record of the run that wrote it (the Resume modes).
+folder of this run, then the delete (Recreate; BackupOnly deletes nothing); or the manifest read back from there and
+checked against the SHA-256 the check found in Systems Manager's record of the run that wrote it (the Resume modes,
+and RestoreOnly: the backup's manifest).
 
 In Recreate mode it checks, right before the delete, that the notebook is still the one this run started with
 (a notebook created again under the same name has no backup) and is stopped, and that the backup is still the
@@ -21,6 +22,7 @@ from common import (
     data_root,
     describe_notebook,
     is_true,
+    list_tags,
     read_record,
     require_same_notebook,
     runs_root,
@@ -29,13 +31,6 @@ from common import (
 )
 
 DELETABLE_STATUSES = ("Stopped", "Failed")
-
-
-def list_tags(sagemaker, arn):
-    tags = []
-    for page in sagemaker.get_paginator("list_tags").paginate(ResourceArn=arn):
-        tags.extend(page.get("Tags", []))
-    return tags
 
 
 def backup_record(s3, event):
@@ -67,6 +62,7 @@ def snapshot(event, sagemaker, s3):
         sagemaker.describe_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName=original_config)
     return {
         "Version": 2,
+        "Mode": event["Mode"],
         "ExecutionId": event["ExecutionId"],
         "BackupId": event["BackupId"],
         "DataPlan": event["DataPlan"],
@@ -86,7 +82,7 @@ def snapshot(event, sagemaker, s3):
 def handler(event, _context):
     s3 = client("s3") if event["BackupBucketName"] else None
     deleted = "false"
-    if event["Mode"].startswith("Resume"):
+    if event["Mode"].startswith("Resume") or event["Mode"] == "RestoreOnly":
         record = read_record(s3, event, event["ManifestKey"])
         if record is None or sha256(record[1]) != event["ManifestDigest"]:
             raise RuntimeError(f"The manifest {event['ManifestKey']} is gone or changed since the check: cannot resume")
@@ -95,8 +91,9 @@ def handler(event, _context):
         sagemaker = client("sagemaker")
         manifest = snapshot(event, sagemaker, s3)
         raw = write_json(s3, event, event["ManifestKey"], manifest) if s3 else json.dumps(manifest, default=str).encode()
-        sagemaker.delete_notebook_instance(NotebookInstanceName=event["NotebookName"])
-        deleted = "true"
+        if event["Mode"] == "Recreate":
+            sagemaker.delete_notebook_instance(NotebookInstanceName=event["NotebookName"])
+            deleted = "true"
     return {
         "Manifest": json.dumps(manifest, default=str, sort_keys=True),
         "ManifestDigest": sha256(raw),

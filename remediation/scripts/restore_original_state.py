@@ -1,6 +1,7 @@
-"""RestoreOriginalState: undo a backup attempt (or a backup found changed right before the delete). Put the
-notebook's own lifecycle configuration back, delete the temporary one, and leave the notebook running if it was
-running before, else stopped. It touches only the notebook this run started with.
+"""RestoreOriginalState: undo a backup attempt (or a backup found changed right before the delete), or a
+BackupOnly or RestoreOnly run that failed. Put the notebook's own lifecycle configuration back, delete the temporary
+one, and leave the notebook running if it was running before, else stopped. It touches only the notebook this run
+started with.
 
 Idempotent (it looks at the notebook's current state at every stage), so the step can retry.
 """
@@ -42,7 +43,7 @@ def delete_config(sagemaker, config_name):
 def handler(event, _context):
     name = event["NotebookName"]
     original_config = event["OriginalLifecycleConfigName"]
-    if event["Mode"] != "Recreate":
+    if event["Mode"] not in ("Recreate", "BackupOnly", "RestoreOnly"):
         raise RuntimeError(f"An earlier run already recreated {name}: rerun to resume it")
     sagemaker = client("sagemaker")
     # Never put "our" configuration onto another notebook created under the same name meanwhile.

@@ -26,8 +26,8 @@ export const PHASES: readonly PhaseDefinition[] = [
   },
   {
     name: 'backup',
-    what: 'temporary lifecycle config, stop, start, archive to S3, verify, stop, own config back',
-    startsAt: { script: 'CreateBackupConfig' },
+    what: 'temporary lifecycle config (the hook the check rendered), stop, start, archive to S3, verify, stop, own config back',
+    startsAt: { call: 'CreateNotebookInstanceLifecycleConfig' },
   },
   {
     name: 'delete',

@@ -12,6 +12,7 @@ import {
   RUNBOOK,
   withSettings,
 } from '../../remediation/index';
+import { DEFAULT_IAC_OWNERSHIP_TAG_KEYS, IAC_OWNERSHIP_MARKER } from '../../rule/ownership';
 import {
   BUILT_IN_VARIABLES,
   branchVariables,
@@ -117,11 +118,51 @@ describe('the runbook and its check document', () => {
     expect(PARAMETERS.AllowDataLoss.default).toBe('false');
   });
 
+  it("has the parameters issue 14 adds, with safe defaults (today's behaviour; owned notebooks refused)", () => {
+    expect(PARAMETERS.Mode).toMatchObject({
+      type: 'String',
+      default: 'Recreate',
+      allowedValues: ['Recreate', 'BackupOnly', 'RestoreOnly'],
+    });
+    expect(PARAMETERS.BackupExecutionId).toMatchObject({ type: 'String', default: '' });
+    expect(PARAMETERS.AllowIacOwnedNotebook).toMatchObject({
+      default: 'false',
+      allowedValues: ['false', 'true'],
+    });
+    expect(PARAMETERS.IacOwnershipTagKeys.type).toBe('StringList');
+    expect(PARAMETERS.IacOwnershipTagKeys.default).toEqual([
+      'aws:cloudformation:stack-name',
+      'aws:cloudformation:stack-id',
+      'aws:cloudformation:logical-id',
+      'ManagedBy=terraform',
+      'managed-by=terraform',
+      'managed_by=terraform',
+      'Terraform=true',
+    ]);
+    // The rule reads the same markers by default (the two cannot import each other).
+    expect(PARAMETERS.IacOwnershipTagKeys.default).toEqual(DEFAULT_IAC_OWNERSHIP_TAG_KEYS);
+    const runbook = new RegExp(PARAMETERS.IacOwnershipTagKeys.allowedPattern);
+    for (const marker of [
+      'ManagedBy=terraform',
+      'a=b=c',
+      'k'.repeat(128),
+      'k'.repeat(129),
+      '=v',
+      'k=',
+      'k;v',
+      'k v',
+    ])
+      expect(runbook.test(marker), marker).toBe(IAC_OWNERSHIP_MARKER.test(marker));
+  });
+
   it('the reference check can fail: an output used on a path where its step may not have run', () => {
     const createNotebook = succeededBefore.get('WaitCreated') ?? new Set();
     expect(createNotebook.has('ResolveNotebook')).toBe(true);
     expect(createNotebook.has('CreateNotebook')).toBe(false); // the ResumeRestore path skips it
-    expect(succeededBefore.get('FailBackupNotVerified')?.has('VerifyBackup')).toBe(false);
+    expect(succeededBefore.get('FailPutBack')?.has('VerifyBackup')).toBe(false);
+    // RestoreOnly verifies its restore after reading the backup's manifest (every path to VerifyRestore does).
+    expect(succeededBefore.get('VerifyRestore')?.has('PrepareManifest')).toBe(true);
+    expect(succeededBefore.get('VerifyRestore')?.has('CreateHookConfig')).toBe(false);
   });
 
   it('runs the check document by the name it is deployed under, passing it only the role and its execution', () => {
@@ -201,6 +242,19 @@ describe('allowedPattern samples', () => {
       fail: ['0', '721', '1000', '-5', '1.5', ''],
     },
     RestoreTimeoutMinutes: { pass: ['5', '300'], fail: ['0', '999'] },
+    BackupExecutionId: {
+      pass: ['', '11111111-2222-4333-8444-555555555555'],
+      fail: [
+        '11111111-2222-4333-8444-55555555555',
+        'X1111111-2222-4333-8444-555555555555',
+        "'; reboot; '",
+        '../runs',
+      ],
+    },
+    IacOwnershipTagKeys: {
+      pass: ['aws:cloudformation:stack-name', 'ManagedBy=terraform', 'Origin=tool=terraform', 'my key@x/y'],
+      fail: ['', '=terraform', 'ManagedBy=', 'a,b', 'tag;rm', `${'k'.repeat(129)}`],
+    },
     AutomationAssumeRole: {
       pass: ['arn:aws:iam::123456789012:role/Remediation', 'arn:aws:iam::123456789012:role/path/to/Role+x'],
       fail: ['arn:aws:iam::123456789012:user/x', 'Remediation', ''],

@@ -32,7 +32,7 @@ withBoto3.describe('flow simulation: the backup fails, nothing is deleted', () =
       const execution = await remediate(aws, python(), { BackupTimeoutMinutes: '30' });
       expect(execution.status).toBe('Failed');
       expect(execution.failure).toMatch(/^VerifyBackup: NotVerified/);
-      expect(execution.steps.at(-1)).toMatchObject({ name: 'FailBackupNotVerified', status: 'Failed' });
+      expect(execution.steps.at(-1)).toMatchObject({ name: 'FailPutBack', status: 'Failed' });
       expect(aws.calls.some((call) => call.operation === 'DeleteNotebookInstance')).toBe(false);
       expect(notebook(aws)).toBe(original);
       expect(original.status).toBe('InService');
@@ -180,7 +180,7 @@ withBoto3.describe('flow simulation: other starting states', () => {
     const failed = addNotebook(aws, { status: 'Failed' });
     aws.sagemaker.failedNotebookCanStart = false;
     const execution = await remediate(aws, python());
-    expect(execution.failure).toMatch(/^AttachBackupConfig: .*Status \(Failed\)/);
+    expect(execution.failure).toMatch(/^AttachHookConfig: .*Status \(Failed\)/);
     expect(aws.calls.some((call) => call.operation === 'DeleteNotebookInstance')).toBe(false);
     expect(failed.lifecycleConfigName).toBe(OWN_CONFIG);
   });

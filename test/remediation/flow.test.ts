@@ -37,7 +37,6 @@ withBoto3.describe('flow simulation', () => {
     expectDataRestored(aws);
     const [manifest] = objectsEndingWith(aws, '/manifest.json');
     expect(manifest).toMatchObject({ DataPlan: 'Backup', WasRunning: true, Backup: { Jupyter: 'stopped' } });
-    expect(manifest?.Tags).toContainEqual({ Key: 'aws:cloudformation:stack-name', Value: 'notebooks' });
     expect(objectsEndingWith(aws, '/completed.json')).toHaveLength(1);
     const deleteAt = aws.calls.findIndex((call) => call.operation === 'DeleteNotebookInstance');
     const markerReadBefore = aws.calls

@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { embeddedScript } from '../../remediation/index';
 import { pythonFor, withPython3 } from '../support/needs-python';
 import { WITHOUT_THE_SDK } from './without-the-sdk';
@@ -79,11 +79,16 @@ function sandbox() {
  * render runs: the AWS SDK the script imports is stood in for, so these tests need python3 only.
  */
 
-function rendered(
-  script: 'create_backup_config' | 'create_notebook',
-  values: Record<string, string>,
-): string {
-  const variable = script === 'create_backup_config' ? 'BACKUP_HOOK' : 'RESTORE_HOOK';
+/** Where each hook is rendered: the check renders the backup hook and RestoreOnly's restore hook; CreateNotebook the restore hook of a recreation. */
+type Hook = 'backup' | 'restore' | 'restore-only';
+const RENDERED_BY = {
+  backup: ['check_notebook', 'BACKUP_HOOK'],
+  restore: ['create_notebook', 'RESTORE_HOOK'],
+  'restore-only': ['check_notebook', 'RESTORE_HOOK'],
+} as const;
+
+function rendered(hook: Hook, values: Record<string, string>): string {
+  const [script, variable] = RENDERED_BY[hook];
   const program = `${WITHOUT_THE_SDK}\nscope = {}\nexec(sys.stdin.read(), scope)\nprint(scope['render'](scope['${variable}'], json.loads(sys.argv[1])), end='')`;
   const run = spawnSync(pythonFor('python3'), ['-c', program, JSON.stringify(values)], {
     input: embeddedScript(script),
@@ -103,7 +108,7 @@ const backupValues = (values: Record<string, string> = {}) => ({
   ...values,
 });
 
-const restoreValues = (sha256: string) => ({
+const restoreValues = (sha256: string, freshVolume = 'true') => ({
   BUCKET: 'bucket',
   PREFIX: 'p',
   USER_ID,
@@ -111,6 +116,7 @@ const restoreValues = (sha256: string) => ({
   BACKUP_ID,
   SHA256: sha256,
   REGION: 'eu-west-1',
+  FRESH_VOLUME: freshVolume,
 });
 
 function runHook(box: Box, script: string, env: Record<string, string> = {}) {
@@ -189,7 +195,7 @@ withPython3.describe('lifecycle hooks', () => {
     const box = sandbox();
     notebookVolume(box);
     const original = tree(box.volume);
-    runHook(box, rendered('create_backup_config', backupValues()));
+    runHook(box, rendered('backup', backupValues()));
     const backup = await marker(box, 'backup-complete.json');
     expect(backup).toMatchObject({ Status: 'ok', ExitCode: 0, Jupyter: 'stopped' });
     const archive = readFileSync(join(box.s3, AREA, 'volume.tar'));
@@ -200,11 +206,12 @@ withPython3.describe('lifecycle hooks', () => {
 
     const restored = sandbox();
     spawnSync('cp', ['-R', box.s3, restored.s3]);
-    runHook(restored, rendered('create_notebook', restoreValues(String(backup.Sha256))));
+    runHook(restored, rendered('restore', restoreValues(String(backup.Sha256))));
     expect(await marker(restored, 'restore-complete.json')).toEqual({
       Status: 'ok',
       ExitCode: 0,
       Sha256: backup.Sha256,
+      Into: '.',
     });
     const { [`.sagemaker-notebook-vpc-guard/restored-${BACKUP_ID}`]: sentinel, ...back } = tree(
       restored.volume,
@@ -219,7 +226,7 @@ withPython3.describe('lifecycle hooks', () => {
   it('backup: stops and masks the Jupyter server first, reads its own aws:userid, and reports it stopped', async () => {
     const box = sandbox();
     notebookVolume(box);
-    runHook(box, rendered('create_backup_config', backupValues()));
+    runHook(box, rendered('backup', backupValues()));
     await marker(box, 'backup-complete.json');
     const calls = readFileSync(box.log, 'utf8').split('\n');
     expect(calls.slice(0, 4)).toEqual([
@@ -233,14 +240,14 @@ withPython3.describe('lifecycle hooks', () => {
   it('backup: without a jupyter-server unit it says so; without STS it writes to <role id>:SageMaker', async () => {
     const box = sandbox();
     notebookVolume(box);
-    runHook(box, rendered('create_backup_config', backupValues()), { FAKE_JUPYTER: '', FAKE_STS_FAIL: '1' });
+    runHook(box, rendered('backup', backupValues()), { FAKE_JUPYTER: '', FAKE_STS_FAIL: '1' });
     expect(await marker(box, 'backup-complete.json')).toMatchObject({ Status: 'ok', Jupyter: 'not-found' });
   });
 
   it('backup: a failed upload is reported as failed', async () => {
     const box = sandbox();
     notebookVolume(box);
-    runHook(box, rendered('create_backup_config', backupValues()), { FAKE_UPLOAD_FAIL: '1' });
+    runHook(box, rendered('backup', backupValues()), { FAKE_UPLOAD_FAIL: '1' });
     expect(await marker(box, 'backup-complete.json')).toMatchObject({ Status: 'failed', ExitCode: 1 });
   });
 
@@ -248,14 +255,14 @@ withPython3.describe('lifecycle hooks', () => {
     const box = sandbox();
     notebookVolume(box);
     const edited = join(box.volume, 'データ.csv');
-    runHook(box, rendered('create_backup_config', backupValues()), { FAKE_WRITE_DURING_UPLOAD: edited });
+    runHook(box, rendered('backup', backupValues()), { FAKE_WRITE_DURING_UPLOAD: edited });
     expect(await marker(box, 'backup-complete.json')).toMatchObject({ Status: 'changed' });
   });
 
   it('§4 a file changed after the backup, before the notebook stops: the watcher turns the marker "changed"', async () => {
     const box = sandbox();
     notebookVolume(box);
-    runHook(box, rendered('create_backup_config', backupValues()));
+    runHook(box, rendered('backup', backupValues()));
     const ok = await marker(box, 'backup-complete.json', 'ok');
     writeFileSync(join(box.volume, 'late edit.py'), 'print(1)\n');
     expect(await marker(box, 'backup-complete.json', 'changed')).toMatchObject({ Sha256: ok.Sha256 });
@@ -264,11 +271,11 @@ withPython3.describe('lifecycle hooks', () => {
   it('restore: unpacks as ec2-user, not root; skips on the next start once its sentinel is there', async () => {
     const box = sandbox();
     notebookVolume(box);
-    runHook(box, rendered('create_backup_config', backupValues()));
+    runHook(box, rendered('backup', backupValues()));
     const backup = await marker(box, 'backup-complete.json');
     const restored = sandbox();
     spawnSync('cp', ['-R', box.s3, restored.s3]);
-    const restore = rendered('create_notebook', restoreValues(String(backup.Sha256)));
+    const restore = rendered('restore', restoreValues(String(backup.Sha256)));
     runHook(restored, restore);
     await marker(restored, 'restore-complete.json');
     expect(readFileSync(restored.log, 'utf8')).toMatch(
@@ -283,13 +290,88 @@ withPython3.describe('lifecycle hooks', () => {
   it('restore: an archive that is not the verified one is reported as a mismatch, and leaves no sentinel', async () => {
     const box = sandbox();
     notebookVolume(box);
-    runHook(box, rendered('create_backup_config', backupValues()));
+    runHook(box, rendered('backup', backupValues()));
     await marker(box, 'backup-complete.json');
-    runHook(box, rendered('create_notebook', restoreValues('0'.repeat(64))));
+    runHook(box, rendered('restore', restoreValues('0'.repeat(64))));
     expect(await marker(box, 'restore-complete.json')).toMatchObject({ Status: 'mismatch' });
     expect(existsSync(join(box.volume, '.sagemaker-notebook-vpc-guard', `restored-${BACKUP_ID}`))).toBe(
       false,
     );
+  });
+
+  it('restore: stops and masks the Jupyter server first, so nobody edits while it unpacks', async () => {
+    const box = sandbox();
+    notebookVolume(box);
+    runHook(box, rendered('backup', backupValues()));
+    const backup = await marker(box, 'backup-complete.json');
+    const restored = sandbox();
+    spawnSync('cp', ['-R', box.s3, restored.s3]);
+    runHook(restored, rendered('restore', restoreValues(String(backup.Sha256))));
+    await marker(restored, 'restore-complete.json');
+    expect(readFileSync(restored.log, 'utf8').split('\n').slice(0, 3)).toEqual([
+      'systemctl cat jupyter-server',
+      'systemctl mask --runtime jupyter-server',
+      'systemctl stop jupyter-server',
+    ]);
+  });
+
+  describe('RestoreOnly: nothing a user made on the replacement is overwritten', () => {
+    /** A backup of notebookVolume, and a replacement volume prepared by `prepare`; the restore's marker. */
+    async function restoreOnto(prepare: (volume: string) => void) {
+      const box = sandbox();
+      notebookVolume(box);
+      runHook(box, rendered('backup', backupValues()));
+      const backup = await marker(box, 'backup-complete.json');
+      const replacement = sandbox();
+      spawnSync('cp', ['-R', box.s3, replacement.s3]);
+      mkdirSync(join(replacement.volume, 'lost+found'));
+      prepare(replacement.volume);
+      runHook(replacement, rendered('restore-only', restoreValues(String(backup.Sha256), 'false')));
+      return { marker: await marker(replacement, 'restore-complete.json'), volume: replacement.volume };
+    }
+
+    /** A git clone as SageMaker makes one of a code repository: one commit, nothing changed since. */
+    function clone(volume: string, name: string): string {
+      const repository = join(volume, name);
+      mkdirSync(repository);
+      writeFileSync(join(repository, 'README.md'), 'examples\n');
+      const git = (...args: string[]) =>
+        spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+          cwd: repository,
+        });
+      git('init', '-q');
+      git('add', '.');
+      git('commit', '-q', '-m', 'clone');
+      return repository;
+    }
+
+    it('a volume with only lost+found and an unchanged clone: unpacked in place', async () => {
+      const { marker: restored, volume } = await restoreOnto((volume) => clone(volume, 'sagemaker-examples'));
+      expect(restored).toMatchObject({ Status: 'ok', Into: '.' });
+      expect(readFileSync(join(volume, 'データ.csv'), 'utf8')).toBe('a,b\n1,2\n');
+    });
+
+    it('a user file on the replacement: unpacked into restored-<backup id>/, the file untouched', async () => {
+      const { marker: restored, volume } = await restoreOnto((volume) =>
+        writeFileSync(join(volume, 'データ.csv'), 'typed on the replacement'),
+      );
+      expect(restored).toMatchObject({ Status: 'ok', Into: `restored-${BACKUP_ID}` });
+      expect(readFileSync(join(volume, 'データ.csv'), 'utf8')).toBe('typed on the replacement');
+      expect(readFileSync(join(volume, `restored-${BACKUP_ID}`, 'データ.csv'), 'utf8')).toBe('a,b\n1,2\n');
+    });
+
+    it.each([
+      ['a changed file', (repository: string) => writeFileSync(join(repository, 'README.md'), 'mine\n')],
+      ['a new file', (repository: string) => writeFileSync(join(repository, 'notes.ipynb'), '{}')],
+    ])('a clone with %s counts as a user’s: into restored-<backup id>/', async (_change, change) => {
+      const { marker: restored } = await restoreOnto((volume) => change(clone(volume, 'sagemaker-examples')));
+      expect(restored).toMatchObject({ Status: 'ok', Into: `restored-${BACKUP_ID}` });
+    });
+
+    it('a hidden file counts too', async () => {
+      const { marker: restored } = await restoreOnto((volume) => writeFileSync(join(volume, '.env'), 'X=1'));
+      expect(restored).toMatchObject({ Into: `restored-${BACKUP_ID}` });
+    });
   });
 
   it('§2 every value matches its pattern: a crafted backup id or notebook name is refused, nothing rendered', () => {
@@ -300,17 +382,20 @@ withPython3.describe('lifecycle hooks', () => {
       { ROLE_ID: 'AROA:x' },
     ];
     for (const values of crafted) {
-      expect(() => rendered('create_backup_config', backupValues(values))).toThrow(/ValueError: Refusing/);
+      expect(() => rendered('backup', backupValues(values))).toThrow(/ValueError: Refusing/);
     }
-    expect(() =>
-      rendered('create_notebook', { ...restoreValues('0'.repeat(64)), USER_ID: 'A:$(id)' }),
-    ).toThrow(/ValueError: Refusing USER_ID/);
+    expect(() => rendered('restore', { ...restoreValues('0'.repeat(64)), USER_ID: 'A:$(id)' })).toThrow(
+      /ValueError: Refusing USER_ID/,
+    );
+    expect(() => rendered('restore-only', restoreValues('0'.repeat(64), 'yes; id'))).toThrow(
+      /ValueError: Refusing FRESH_VOLUME/,
+    );
   });
 
   it('§2 values are substituted in one pass: a value holding another placeholder stays literal', async () => {
     const box = sandbox();
     notebookVolume(box);
-    const hook = rendered('create_backup_config', backupValues({ PREFIX: 'p/__BACKUP_ID__' }));
+    const hook = rendered('backup', backupValues({ PREFIX: 'p/__BACKUP_ID__' }));
     expect(hook).toMatch(/^PREFIX=p\/__BACKUP_ID__$/m);
     expect(hook).toMatch(new RegExp(`^BACKUP_ID=${BACKUP_ID}$`, 'm'));
     runHook(box, hook);

@@ -3,7 +3,8 @@
  * (check_notebook.py, rule_violations); the rule is TypeScript (rule/evaluate.ts over rule/network.ts). Both run
  * here on the same generated cases — rule parameters, a subnet, its route tables, its security groups' inbound
  * rules, the internet setting — fed the same EC2 answers: the runbook's reasons must be the rule's annotation,
- * word for word, and nothing where the rule says COMPLIANT.
+ * word for word, and nothing where the rule says COMPLIANT. And issue 14: both read who owns a notebook (its
+ * CloudFormation stack, a Terraform tag) from the same markers, in the same words.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { expect } from 'vitest';
 import { embeddedScript } from '../../remediation/index';
 import { evaluateNotebook, factsNeeded } from '../../rule/evaluate';
 import { NetworkFactsLookup } from '../../rule/network';
+import { DEFAULT_IAC_OWNERSHIP_TAG_KEYS, iacOwnerOf, ownershipNote } from '../../rule/ownership';
 import { type RuleParameters, toInputParameters } from '../../rule/parameters';
 import { pythonFor, withPython3 } from '../support/needs-python';
 import { WITHOUT_THE_SDK } from './without-the-sdk';
@@ -169,5 +171,77 @@ withPython3.it(
     expect(rule.filter((annotation) => annotation.includes('Public subnet')).length).toBeGreaterThan(20);
     expect(rule.filter((annotation) => annotation.includes('Open ingress')).length).toBeGreaterThan(20);
     expect(checkSays(tests)).toEqual(rule);
+  },
+);
+
+/** Tags a notebook may carry and markers a deployment may set: owned, not owned, case and `=` variations. */
+const ownershipCases = fc.record({
+  tags: fc.dictionary(
+    fc.constantFrom(
+      'aws:cloudformation:stack-name',
+      'aws:cloudformation:stack-id',
+      'AWS:CloudFormation:Logical-Id',
+      'ManagedBy',
+      'managedby',
+      'managed-by',
+      'Terraform',
+      'iac',
+      'team',
+    ),
+    fc.constantFrom(
+      'terraform',
+      'TERRAFORM',
+      'true',
+      'analytics-prod',
+      'arn:aws:cloudformation:eu-west-1:123456789012:stack/analytics-dev/0f0e-1111',
+      'tool=terraform',
+      '',
+      'data-science',
+    ),
+  ),
+  markers: fc.oneof(
+    fc.constant(DEFAULT_IAC_OWNERSHIP_TAG_KEYS),
+    fc.subarray([
+      'iac',
+      'team=Data-Science',
+      'ManagedBy=terraform',
+      'aws:cloudformation:logical-id',
+      'iac=tool=terraform',
+    ]),
+  ),
+});
+
+withPython3.it(
+  "issue 14: the check names a notebook's owner exactly as the rule does, in the rule's words (generated cases)",
+  () => {
+    const tests = fc.sample(ownershipCases, { numRuns: 300, seed: 14 });
+    const rule = tests.map(({ tags, markers }) => {
+      const owner = iacOwnerOf(tags, markers);
+      return owner ? ownershipNote(owner) : '';
+    });
+    expect(rule.filter((note) => note.includes('stack analytics-')).length).toBeGreaterThan(10);
+    expect(rule.filter((note) => note.includes('Terraform (tag')).length).toBeGreaterThan(10);
+    expect(rule.filter((note) => note === '').length).toBeGreaterThan(20);
+    const program = [
+      WITHOUT_THE_SDK,
+      'scope = {}',
+      'exec(open(sys.argv[1]).read(), scope)',
+      'for test in json.load(sys.stdin):',
+      "    owner = scope['iac_owner'](test['tags'], test['markers'])",
+      "    print(json.dumps(': '.join(scope['owner_words'](owner)) if owner else ''))",
+    ].join('\n');
+    const script = join(mkdtempSync(join(tmpdir(), 'vpc-guard-parity-')), 'check_notebook.py');
+    writeFileSync(script, embeddedScript('check_notebook'));
+    const run = spawnSync(pythonFor('python3'), ['-c', program, script], {
+      input: JSON.stringify(tests),
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(
+      run.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as string),
+    ).toEqual(rule);
   },
 );

@@ -51,7 +51,8 @@ describe('compactPython', () => {
 
 withPython3.it('embeds each hook verbatim (its comment lines aside)', () => {
   const hooks = [
-    ['create_backup_config', 'BACKUP_HOOK', 'backup-on-start.sh'],
+    ['check_notebook', 'BACKUP_HOOK', 'backup-on-start.sh'],
+    ['check_notebook', 'RESTORE_HOOK', 'restore-on-start.sh'],
     ['create_notebook', 'RESTORE_HOOK', 'restore-on-start.sh'],
   ] as const;
   // The hook's value as Python reads it from the literal (running the script would need boto3).

@@ -1,3 +1,4 @@
+import base64
 import datetime
 import hashlib
 import io
@@ -26,6 +27,13 @@ EVENT = {
     "AllowUncheckedPermissions": "false",
     "ExecutionId": BACKUP_ID,
     "AccountId": "123456789012",
+    "Region": "eu-west-1",
+    "Mode": "Recreate",
+    "BackupExecutionId": "",
+    "IacOwnershipTagKeys": ["aws:cloudformation:stack-name", "ManagedBy=terraform"],
+    "AllowIacOwnedNotebook": "false",
+    "ExecutedBy": "arn:aws:sts::123456789012:assumed-role/PlatformAdmin/jane",
+    "Defaults": json.dumps({"IacOwnershipTagKeys": ["StringList", ["aws:cloudformation:stack-name", "Terraform=true"]]}),
 }
 SERVICES = ("ec2", "sagemaker", "iam", "kms", "s3", "ssm")
 RUNBOOK = "sagemaker-notebook-vpc-guard"
@@ -80,6 +88,11 @@ def expect_valid_target(ec2, ingress=(), route_gateway="local"):
         {"RouteTables": [{"RouteTableId": "rtb-1", "Associations": [{"Main": True}],
                           "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": route_gateway}]}]},
     )
+
+
+def expect_tags(sagemaker, tags=()):
+    sagemaker.add_response("list_tags", {"Tags": [{"Key": key, "Value": value} for key, value in tags]},
+                           {"ResourceArn": NOTEBOOK["NotebookInstanceArn"]})
 
 
 def decide(event, settings=None):
@@ -160,6 +173,7 @@ class Resolve(unittest.TestCase):
             stubs["sagemaker"].add_response(
                 "describe_notebook_instance", NOTEBOOK, {"NotebookInstanceName": "MyNotebook"}
             )
+            expect_tags(stubs["sagemaker"])
             expect_role_check(stubs["iam"])
             result = decide(event)
         self.assertEqual(result["Mode"], "Recreate")
@@ -178,6 +192,7 @@ class Resolve(unittest.TestCase):
             stubs["s3"].add_response("head_bucket", {})
             stubs["sagemaker"].add_response("describe_notebook_instance", NOTEBOOK)
             stubs["s3"].add_response("list_objects_v2", {"KeyCount": 0, "IsTruncated": False})
+            expect_tags(stubs["sagemaker"])
             expect_role_check(stubs["iam"])
             stubs["iam"].add_response(
                 "get_role",
@@ -187,6 +202,7 @@ class Resolve(unittest.TestCase):
             )
             result = decide({"BackupBucketName": "bucket"})
         self.assertEqual((result["DataPlan"], result["NotebookRoleId"]), ("Backup", ROLE_ID))
+        self.assertRegex(base64.b64decode(result["Hook"]).decode(), f"\nROLE_ID={ROLE_ID}\n")
         self.assertEqual(result["ManifestKey"], f"sagemaker-notebook-vpc-guard/runs/mynotebook/{BACKUP_ID}/manifest.json")
 
     def resolve(self, notebook, **changes):
@@ -300,6 +316,7 @@ class PermissionCheck(unittest.TestCase):
         with patched(check_notebook, *SERVICES) as stubs:
             expect_valid_target(stubs["ec2"])
             stubs["sagemaker"].add_response("describe_notebook_instance", NOTEBOOK)
+            expect_tags(stubs["sagemaker"])
             expect_role_check(stubs["iam"], "implicitDeny")
             with self.assertRaisesRegex(ValueError, "may not recreate MyNotebook"):
                 decide({"AllowDataLoss": "true"})
@@ -308,24 +325,121 @@ class PermissionCheck(unittest.TestCase):
         with patched(check_notebook, *SERVICES) as stubs:
             expect_valid_target(stubs["ec2"])
             stubs["sagemaker"].add_response("describe_notebook_instance", NOTEBOOK)
+            expect_tags(stubs["sagemaker"])
             stubs["iam"].add_client_error("simulate_principal_policy", service_error_code="AccessDenied")
             result = decide({"AllowDataLoss": "true", "AllowUncheckedPermissions": "true"})
         self.assertEqual(result["Mode"], "Recreate")
         self.assertTrue(result["Result"].endswith("; permission check skipped (iam:SimulatePrincipalPolicy AccessDenied)"))
 
 
+class Ownership(unittest.TestCase):
+    """A notebook its code owns is not recreated behind its owner's back."""
+
+    STACK = [("aws:cloudformation:stack-name", "analytics-prod"), ("team", "ml")]
+    CONFIG = "arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForConfigRemediation/ConfigRemediation"
+
+    def check(self, tags, settings=None, **changes):
+        with patched(check_notebook, "sagemaker") as stubs:
+            expect_tags(stubs["sagemaker"], tags)
+            event = {**EVENT, **changes}
+            return check_notebook.check_ownership(stubs["sagemaker"].client, NOTEBOOK, event, settings or {})
+
+    def test_a_notebook_nobody_owns_goes_on(self):
+        self.assertEqual(self.check([("team", "ml"), ("ManagedBy", "console")]), "")
+
+    def test_an_owned_notebook_is_refused_naming_its_owner_and_what_to_do(self):
+        with self.assertRaisesRegex(
+            ValueError,
+            "^Notebook MyNotebook is managed by CloudFormation stack analytics-prod: fix the template .*"
+            "Mode=BackupOnly.*Mode=RestoreOnly.*set AllowIacOwnedNotebook=true.*Nothing was changed.$",
+        ):
+            self.check(self.STACK)
+
+    def test_allowed_it_goes_on_saying_the_owner_disagrees(self):
+        note = self.check([("managedby", "Terraform")], AllowIacOwnedNotebook="true")
+        self.assertEqual(
+            note,
+            "; AllowIacOwnedNotebook=true: MyNotebook is managed by Terraform (tag managedby=Terraform), which still "
+            "describes the old network: change it there before its next deployment, or that deployment replaces the "
+            "notebook (and its data)",
+        )
+
+    def test_a_run_aws_config_started_is_refused_even_when_allowed(self):
+        with self.assertRaisesRegex(ValueError, "started by AWS Config's remediation, which never recreates"):
+            self.check(self.STACK, AllowIacOwnedNotebook="true", ExecutedBy=self.CONFIG)
+
+    def test_the_caller_adds_markers_but_cannot_take_the_deployments_away(self):
+        event = {**EVENT, "IacOwnershipTagKeys": ["mine"]}
+        markers = check_notebook.ownership_markers
+        self.assertEqual(markers(event, {"Rule": {}}), ["aws:cloudformation:stack-name", "Terraform=true", "mine"])
+        self.assertEqual(markers(event, {"Rule": {"IacOwnershipTagKeys": "iac, team=ml"}}), ["iac", "team=ml", "mine"])
+        self.assertEqual(markers(event, {}), ["mine"])  # deployed by hand: no deployment to keep
+
+    def test_the_stack_from_its_id_when_its_name_is_not_tagged(self):
+        stack_id = "arn:aws:cloudformation:eu-west-1:123456789012:stack/analytics-dev/0f0e-1111"
+        owner = check_notebook.iac_owner({"aws:cloudformation:stack-id": stack_id}, ["aws:cloudformation:stack-id"])
+        self.assertEqual(check_notebook.owner_words(owner), ("managed by CloudFormation stack analytics-dev", "fix the template"))
+
+
+class BackupSource(unittest.TestCase):
+    """RestoreOnly trusts a backup only as Systems Manager recorded this runbook writing and verifying it."""
+
+    AREA = f"sagemaker-notebook-vpc-guard/data/{ROLE_ID}:SageMaker/MyNotebook/{BACKUP_ID}/"
+    MANIFEST = {"ExecutionId": BACKUP_ID, "BackupId": BACKUP_ID, "WrittenAt": 1,
+                "Notebook": {"NotebookInstanceName": "MyNotebook"},
+                "Backup": {"UserId": f"{ROLE_ID}:SageMaker", "Sha256": "a" * 64, "Archive": f"{AREA}volume.tar",
+                           "VersionId": "v1", "Bytes": 10}}
+
+    def find(self, manifest=None, recorded=None, document=RUNBOOK):
+        raw = json.dumps(manifest or self.MANIFEST).encode()
+        digest = hashlib.sha256(raw).hexdigest() if recorded is None else recorded
+        steps = [{"StepName": "ResolveNotebook", "StepStatus": "Success", "Outputs": {"NotebookName": ["MyNotebook"]}}]
+        if digest:
+            steps.append({"StepName": "PrepareManifest", "StepStatus": "Success", "Outputs": {"ManifestDigest": [digest]}})
+        event = {**EVENT, "BackupBucketName": "bucket"}
+        with patched(check_notebook, "s3", "ssm", all_used=False) as stubs:
+            stubs["ssm"].add_response("get_automation_execution", {"AutomationExecution": {"DocumentName": document}})
+            stubs["ssm"].add_response("describe_automation_step_executions", {"StepExecutions": steps})
+            stubs["s3"].add_response(
+                "get_object", body(raw),
+                {"Bucket": "bucket", "Key": f"sagemaker-notebook-vpc-guard/runs/mynotebook/{BACKUP_ID}/manifest.json",
+                 "ExpectedBucketOwner": "123456789012", "Range": "bytes=0-65535"},
+            )
+            return check_notebook.backup_of(stubs["s3"].client, stubs["ssm"].client, event, BACKUP_ID, RUNBOOK)
+
+    def test_a_backup_this_runbook_recorded(self):
+        manifest, _digest = self.find()
+        self.assertEqual(manifest["Backup"]["UserId"], f"{ROLE_ID}:SageMaker")
+
+    def test_a_run_of_another_document(self):
+        with self.assertRaisesRegex(ValueError, "is not a run of this runbook"):
+            self.find(document="someone-elses-document")
+
+    def test_a_run_that_wrote_no_manifest_or_other_bytes(self):
+        for recorded in ("", "0" * 64):
+            with self.assertRaisesRegex(ValueError, "did not write a verified backup"):
+                self.find(recorded=recorded)
+
+    def test_a_manifest_pointing_at_another_area_or_without_a_backup(self):
+        elsewhere = {**self.MANIFEST["Backup"], "Archive": "sagemaker-notebook-vpc-guard/data/OTHER:SageMaker/x/volume.tar"}
+        for manifest in ({**self.MANIFEST, "Backup": elsewhere}, {**self.MANIFEST, "Backup": None}):
+            with self.assertRaisesRegex(ValueError, "did not write a verified backup"):
+                self.find(manifest)
+
+
 class RunbookParameters(unittest.TestCase):
     """The check reads the runbook execution's parameters from Systems Manager, defaults filled in."""
 
     DEFAULTS = json.dumps({"NotebookInstanceName": ["String", None], "SecurityGroupIds": ["StringList", None],
-                           "BackupBucketName": ["String", ""], "DirectInternetAccess": ["String", "Disabled"]})
+                           "BackupBucketName": ["String", ""], "DirectInternetAccess": ["String", "Disabled"],
+                           "IacOwnershipTagKeys": ["StringList", ["ManagedBy=terraform", "Terraform=true"]]})
     EVENT = {"ExecutionId": BACKUP_ID, "CheckExecutionId": "22222222-2222-4222-8222-222222222222", "Defaults": DEFAULTS}
 
-    def read(self, listed, parent=BACKUP_ID):
+    def read(self, listed, parent=BACKUP_ID, executed_by=None):
         with patched(check_notebook, "ssm") as stubs:
             own = {"AutomationExecutionId": self.EVENT["CheckExecutionId"], "ParentAutomationExecutionId": parent}
             stubs["ssm"].add_response("get_automation_execution", {"AutomationExecution": own})
-            runbook = {"DocumentName": RUNBOOK, "Parameters": listed}
+            runbook = {"DocumentName": RUNBOOK, "Parameters": listed, **({"ExecutedBy": executed_by} if executed_by else {})}
             stubs["ssm"].add_response("get_automation_execution", {"AutomationExecution": runbook},
                                       {"AutomationExecutionId": BACKUP_ID})
             return check_notebook.runbook_parameters(stubs["ssm"].client, self.EVENT)
@@ -333,10 +447,16 @@ class RunbookParameters(unittest.TestCase):
     def test_given_values_and_defaults_whether_or_not_systems_manager_lists_them(self):
         given = {"NotebookInstanceName": ["nb"], "SecurityGroupIds": ["sg-1", "sg-2"]}
         expected = (RUNBOOK, {"NotebookInstanceName": "nb", "SecurityGroupIds": ["sg-1", "sg-2"],
-                              "BackupBucketName": "", "DirectInternetAccess": "Disabled"})
+                              "BackupBucketName": "", "DirectInternetAccess": "Disabled", "ExecutedBy": "",
+                              "IacOwnershipTagKeys": ["ManagedBy=terraform", "Terraform=true"]})
         self.assertEqual(self.read(given), expected)
         # An execution cannot list an empty value (its model: 1 to 512 characters): "" is always a default.
-        self.assertEqual(self.read({**given, "DirectInternetAccess": ["Disabled"]}), expected)
+        listed = {**given, "DirectInternetAccess": ["Disabled"], "IacOwnershipTagKeys": ["ManagedBy=terraform", "Terraform=true"]}
+        self.assertEqual(self.read(listed), expected)
+
+    def test_who_started_the_run(self):
+        started_by = "arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForConfigRemediation/x"
+        self.assertEqual(self.read({"NotebookInstanceName": ["nb"]}, executed_by=started_by)[1]["ExecutedBy"], started_by)
 
     def test_a_check_started_for_another_execution_refuses(self):
         with self.assertRaisesRegex(ValueError, "belongs to another runbook execution"):

@@ -116,7 +116,8 @@ class VerifyBackup(unittest.TestCase):
 
 
 class VerifyRestore(unittest.TestCase):
-    MANIFEST = json.dumps({"Backup": {"UserId": USER_ID, "Sha256": SHA}})
+    MANIFEST = json.dumps({"BackupId": BACKUP_ID, "Notebook": {"NotebookInstanceName": "MyNotebook"},
+                           "Backup": {"UserId": USER_ID, "Sha256": SHA}})
 
     def run_with(self, marker, written, creation_time=""):
         event = {**LOCATION, "Manifest": self.MANIFEST, "CreationTime": creation_time,
@@ -126,7 +127,20 @@ class VerifyRestore(unittest.TestCase):
             return verify_restore.handler(event, None)
 
     def test_this_runs_marker_with_the_verified_sha256(self):
-        self.assertEqual(self.run_with({"Status": "ok", "Sha256": SHA}, NOW), {"Sha256": SHA})
+        self.assertEqual(self.run_with({"Status": "ok", "Sha256": SHA}, NOW), {"Sha256": SHA, "Restored": "in place"})
+
+    def test_says_where_the_data_went_beside_files_the_notebook_had(self):
+        restored = self.run_with({"Status": "ok", "Sha256": SHA, "Into": f"restored-{BACKUP_ID}"}, NOW)["Restored"]
+        self.assertEqual(restored, f"into restored-{BACKUP_ID}/ beside the files the notebook already had (none overwritten)")
+
+    def test_the_marker_is_read_from_the_backed_up_notebooks_area_whatever_the_replacement_is_called(self):
+        event = {**LOCATION, "NotebookName": "Replacement", "Manifest": self.MANIFEST, "CreationTime": "",
+                 "StartedAt": str(STARTED), "TimeoutMinutes": "60"}
+        with patched(verify_restore, "s3") as stubs:
+            stubs["s3"].add_response("get_object", body({"Status": "ok", "Sha256": SHA}, NOW),
+                                     {"Bucket": LOCATION["BackupBucketName"], "ExpectedBucketOwner": LOCATION["AccountId"],
+                                      "Key": f"{AREA}restore-complete.json", "Range": "bytes=0-65535"})
+            verify_restore.handler(event, None)
 
     def test_a_restore_of_another_archive_is_not_verified(self):
         with self.assertRaisesRegex(verify_restore.NotVerified, "reports mismatch"):
@@ -137,7 +151,7 @@ class VerifyRestore(unittest.TestCase):
         created = (NOW - datetime.timedelta(hours=1)).isoformat()
         with self.assertRaisesRegex(verify_restore.NotVerified, "within the time allowed"):
             self.run_with({"Status": "failed", "Sha256": ""}, earlier, created)
-        self.assertEqual(self.run_with({"Status": "ok", "Sha256": SHA}, earlier, created), {"Sha256": SHA})
+        self.assertEqual(self.run_with({"Status": "ok", "Sha256": SHA}, earlier, created)["Sha256"], SHA)
         with self.assertRaisesRegex(verify_restore.NotVerified, "within the time allowed"):
             self.run_with({"Status": "ok", "Sha256": SHA}, earlier, NOW.isoformat())  # before this notebook existed
 
@@ -248,8 +262,8 @@ class Finish(unittest.TestCase):
     MANIFEST = {"WasRunning": True, "DataPlan": "Backup", "BackupId": BACKUP_ID,
                 "Notebook": {**NOTEBOOK, "SecurityGroups": []},
                 "Backup": {"Archive": f"{AREA}volume.tar", "Sha256": SHA, "Jupyter": "stopped"}}
-    EVENT = {**LOCATION, "Manifest": json.dumps(MANIFEST, default=str), "ExecutionId": BACKUP_ID,
-             "RestoreConfigName": "vpc-guard-restore-id"}
+    EVENT = {**LOCATION, "Mode": "Recreate", "Manifest": json.dumps(MANIFEST, default=str), "ExecutionId": BACKUP_ID,
+             "WasRunning": "true", "RestoreConfigName": "vpc-guard-restore-id"}
     RECREATED = {**NOTEBOOK, "SubnetId": "subnet-1", "SecurityGroups": ["sg-1"], "DirectInternetAccess": "Disabled"}
 
     def test_starts_a_notebook_that_was_running_cleans_up_and_marks_the_run_completed(self):
@@ -278,6 +292,15 @@ class Finish(unittest.TestCase):
             f"{RUN}manifest.json", f"{RUN}completed.json", f"{RUN}backup.json",
             f"{AREA}volume.tar", f"{AREA}backup-complete.json", f"{AREA}restore-complete.json",
         ]))
+
+    def test_backup_only_completes_nothing_and_says_how_to_restore(self):
+        running = {**NOTEBOOK, "SecurityGroups": []}
+        with patched(finish, "sagemaker", "s3") as stubs:
+            stubs["sagemaker"].add_response("describe_notebook_instance", running)
+            stubs["sagemaker"].add_response("describe_notebook_instance", running)
+            result = finish.handler({**self.EVENT, "Mode": "BackupOnly"}, None)
+        self.assertEqual((result["SubnetId"], result["FinalStatus"]), ("none (unchanged)", "InService"))
+        self.assertIn(f"Mode=RestoreOnly and BackupExecutionId={BACKUP_ID}", result["Backup"])
 
     def test_a_notebook_that_cannot_reach_its_final_state_leaves_the_run_unfinished(self):
         failed = {**self.RECREATED, "NotebookInstanceStatus": "Failed"}

@@ -1,10 +1,11 @@
 /**
  * Fake SageMaker notebook instances: statuses that change over virtual time, the status each operation
  * requires, lifecycle configurations, and the runbook's on-start hooks, interpreted from the variables they set
- * (BUCKET, PREFIX, NAME, BACKUP_ID, USER_ID, SHA256) and whether they create or extract a tar archive. The hooks'
- * shell is tested for real in hooks.test.ts; here the archive is the volume's files as JSON, written to and read
- * from the notebook role session's own area of the fake S3, and the backup stops Jupyter (users' saves are then
- * refused) and reports any change made after its snapshot, as the real hook does.
+ * (BUCKET, PREFIX, NAME, BACKUP_ID, USER_ID, SHA256, FRESH_VOLUME) and whether they create or extract a tar
+ * archive. The hooks' shell is tested for real in hooks.test.ts; here the archive is the volume's files as JSON,
+ * written to and read from the notebook role session's own area of the fake S3; both hooks stop Jupyter (users'
+ * saves are then refused), the backup reports any change made after its snapshot, and the restore unpacks in place
+ * only onto a volume that holds what SageMaker made (a clone is a folder of nothing but `.git/`), as the real ones do.
  */
 import { createHash } from 'node:crypto';
 import type { FakeClock, FakeS3, Subnet } from './fake-aws';
@@ -35,6 +36,13 @@ const SENTINEL_DIR = '.sagemaker-notebook-vpc-guard/';
 /** The fake's tar: the volume's files (the sentinel folder excluded, as the hook does) as sorted JSON. */
 export function archive(volume: ReadonlyMap<string, string>): string {
   return JSON.stringify([...volume].filter(([path]) => !path.startsWith(SENTINEL_DIR)).sort());
+}
+
+/** Nothing a user made: the runbook's folder, lost+found, and folders of nothing but `.git/` (unchanged clones). */
+function untouched(volume: ReadonlyMap<string, string>): boolean {
+  return [...volume.keys()].every(
+    (path) => path.startsWith(SENTINEL_DIR) || path.startsWith('lost+found/') || /^[^/]+\/\.git\//.test(path),
+  );
 }
 
 export function sha256(text: string): string {
@@ -282,7 +290,12 @@ export class FakeSageMaker {
       if (content.includes('tar --create'))
         this.backUp(notebook, value('BUCKET'), area(this.userIdOf(notebook)));
       if (content.includes('tar --extract')) {
-        this.restore(notebook, value('BUCKET'), area(value('USER_ID')), value('BACKUP_ID'), value('SHA256'));
+        const restore = {
+          backupId: value('BACKUP_ID'),
+          sha256: value('SHA256'),
+          fresh: value('FRESH_VOLUME'),
+        };
+        this.restore(notebook, value('BUCKET'), area(value('USER_ID')), restore);
       }
     }
   }
@@ -330,13 +343,15 @@ export class FakeSageMaker {
     notebook: Notebook,
     bucket: string,
     area: string,
-    backupId: string,
-    expected: string,
+    { backupId, sha256: expected, fresh }: { backupId: string; sha256: string; fresh: string },
   ): void {
     const sentinel = `${SENTINEL_DIR}restored-${backupId}`;
     const outcome = this.hookOutcome.restore;
     const ownArea = area.includes(`/data/${this.userIdOf(notebook)}/`);
-    if (notebook.volume.has(sentinel) || outcome === 'never' || !this.reachesS3(notebook) || !ownArea) return;
+    if (notebook.volume.has(sentinel)) return;
+    if (this.jupyterStoppable) notebook.jupyter = 'stopped';
+    if (outcome === 'never' || !this.reachesS3(notebook) || !ownArea) return;
+    const into = fresh === 'true' || untouched(notebook.volume) ? '' : `restored-${backupId}/`;
     this.clock.schedule(TIMINGS.copy, () => {
       if (notebook.status !== 'InService') return; // stopped mid-copy: no marker
       const body = this.s3.get(bucket, `${area}volume.tar`);
@@ -345,10 +360,15 @@ export class FakeSageMaker {
         outcome === 'fail' || body === undefined ? 'failed' : digest === expected ? 'ok' : 'mismatch';
       if (status !== 'failed' && body !== undefined) {
         for (const [path, content] of JSON.parse(body) as [string, string][])
-          notebook.volume.set(path, content);
+          notebook.volume.set(`${into}${path}`, content);
       }
       if (status === 'ok') notebook.volume.set(sentinel, '');
-      const marker = { Status: status, ExitCode: status === 'failed' ? 1 : 0, Sha256: digest };
+      const marker = {
+        Status: status,
+        ExitCode: status === 'failed' ? 1 : 0,
+        Sha256: digest,
+        Into: into.slice(0, -1) || '.',
+      };
       this.s3.put(bucket, `${area}restore-complete.json`, JSON.stringify(marker));
     });
   }

@@ -19,6 +19,8 @@ export interface ExecutionRecord {
   /** As Systems Manager lists them: each a list of strings. */
   readonly parameters: Record<string, string[]>;
   readonly parentId?: string;
+  /** Who started it (unconfirmed what Systems Manager records for a run Config started: tests try both). */
+  readonly executedBy?: string;
   status: 'InProgress' | 'Success' | 'Failed' | 'Cancelled';
   readonly steps: StepExecutionRecord[];
   /** The document's declared outputs, `Step.Output` → [value]. */
@@ -64,6 +66,7 @@ export class FakeSsm {
             Parameters: execution.parameters,
             Outputs: execution.outputs,
             ...(execution.parentId ? { ParentAutomationExecutionId: execution.parentId } : {}),
+            ...(execution.executedBy ? { ExecutedBy: execution.executedBy } : {}),
           },
         };
       case 'DescribeAutomationStepExecutions':

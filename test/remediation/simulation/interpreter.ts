@@ -29,6 +29,8 @@ export interface RunOptions {
   readonly documentName?: string;
   /** Set for a child execution (aws:executeAutomation). */
   readonly parentExecutionId?: string;
+  /** Who started it, as Systems Manager records it (ExecutedBy): by default a person's role session; '' = not recorded. */
+  readonly executedBy?: string;
   /** The step that fails (every attempt, before doing anything) in a fault-injection run. */
   readonly injectFailureAt?: string;
   /** The step at which the user cancels the execution. */
@@ -50,6 +52,10 @@ export interface Execution {
 }
 
 const WAIT_POLL_SECONDS = 20;
+/** A person who starts the runbook by hand. */
+export const OPERATOR = `arn:aws:sts::${ACCOUNT}:assumed-role/PlatformAdmin/jane`;
+/** AWS Config's remediation (automatic, or the console's Remediate) starts runs as its service-linked role. */
+export const CONFIG_REMEDIATION = `arn:aws:sts::${ACCOUNT}:assumed-role/AWSServiceRoleForConfigRemediation/ConfigRemediation`;
 export const RUNBOOK_NAME = 'sagemaker-notebook-vpc-guard';
 /** aws:executeAutomation's outputs, predefined (a step declares none). */
 const CHILD_OUTPUTS = ['ExecutionId', 'Status'] as const;
@@ -83,6 +89,7 @@ export class Interpreter {
         }),
       ),
       ...(options.parentExecutionId ? { parentId: options.parentExecutionId } : {}),
+      executedBy: options.executedBy ?? OPERATOR,
       status: 'InProgress',
       steps: [],
       outputs: {},
@@ -276,6 +283,8 @@ export class Interpreter {
       executionId,
       documentName: step.inputs.DocumentName,
       parentExecutionId: String(values.get('automation:EXECUTION_ID')),
+      executedBy:
+        this.aws.ssm.executions.get(String(values.get('automation:EXECUTION_ID')))?.executedBy ?? OPERATOR,
     });
     if (child.status !== 'Success') throw new StepFailure(`${executionId} ${child.status}: ${child.failure}`);
     return { ExecutionId: executionId, Status: child.status };

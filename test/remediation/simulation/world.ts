@@ -114,15 +114,21 @@ export function newAccount(settings: TrustedSettings = DEPLOYED_SETTINGS): FakeA
   return aws;
 }
 
-export function addNotebook(
-  aws: FakeAws,
-  overrides: { status?: string; settings?: JsonObject; lifecycleConfigName?: string | null } = {},
-): Notebook {
+export interface NotebookOverrides {
+  readonly status?: string;
+  readonly settings?: JsonObject;
+  readonly lifecycleConfigName?: string | null;
+  /** Besides USER_TAGS (e.g. a CloudFormation stack's or a Terraform marker). */
+  readonly tags?: readonly { Key: string; Value: string }[];
+  readonly volume?: ReadonlyMap<string, string>;
+}
+
+export function addNotebook(aws: FakeAws, overrides: NotebookOverrides = {}): Notebook {
   const notebook: Notebook = {
     settings: { ...ORIGINAL_SETTINGS, ...overrides.settings },
     status: overrides.status ?? 'InService',
-    volume: new Map(ORIGINAL_FILES),
-    tags: [...USER_TAGS, { Key: 'aws:cloudformation:stack-name', Value: 'notebooks' }],
+    volume: new Map(overrides.volume ?? ORIGINAL_FILES),
+    tags: [...USER_TAGS, ...(overrides.tags ?? [])],
     createdAt: aws.clock.now,
     jupyter: 'running',
   };
@@ -130,6 +136,50 @@ export function addNotebook(
   if (config) notebook.lifecycleConfigName = config;
   aws.sagemaker.notebooks.set(String(notebook.settings.NotebookInstanceName), notebook);
   return notebook;
+}
+
+/** Tags CloudFormation puts on what a stack creates (when they reach the resource type). */
+export const STACK_TAGS = [
+  { Key: 'aws:cloudformation:stack-name', Value: 'analytics-prod' },
+  {
+    Key: 'aws:cloudformation:stack-id',
+    Value:
+      'arn:aws:cloudformation:eu-west-1:123456789012:stack/analytics-prod/0f0e0d0c-1111-2222-3333-444455556666',
+  },
+  { Key: 'aws:cloudformation:logical-id', Value: 'Notebook' },
+];
+/** A Terraform marker, as `default_tags` puts it. */
+export const TERRAFORM_TAGS = [{ Key: 'ManagedBy', Value: 'terraform' }];
+
+/**
+ * The owner's apply after its code changed: the old notebook is gone (deleted, its volume with it) and a new one
+ * stands in the target network, made from the same settings (its role included) unless told otherwise. SageMaker
+ * clones its default code repository onto the new volume.
+ */
+export function replaceAsOwner(
+  aws: FakeAws,
+  overrides: {
+    name?: string;
+    settings?: JsonObject;
+    volume?: ReadonlyMap<string, string>;
+    tags?: readonly { Key: string; Value: string }[];
+  } = {},
+): Notebook {
+  aws.sagemaker.notebooks.delete(NAME);
+  aws.clock.advance(600);
+  const name = overrides.name ?? NAME;
+  return addNotebook(aws, {
+    settings: {
+      NotebookInstanceName: name,
+      NotebookInstanceArn: FakeSageMaker.arn(name),
+      SubnetId: TARGET_SUBNET,
+      SecurityGroups: TARGET_GROUPS,
+      DirectInternetAccess: 'Disabled',
+      ...overrides.settings,
+    },
+    volume: overrides.volume ?? new Map([['sagemaker-examples/.git/HEAD', 'ref: refs/heads/main']]),
+    ...(overrides.tags && { tags: overrides.tags }),
+  });
 }
 
 export const PARAMETERS: ParameterValues = {
