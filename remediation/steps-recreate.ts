@@ -25,13 +25,16 @@ const targetNetwork = {
 };
 
 export const recreateSteps: readonly Step[] = [
-  branch(
-    'ChooseStopBeforeDelete',
-    [{ NextStep: 'StopBeforeDelete', And: [WAS_RUNNING, { Not: [IS_BACKUP] }] }],
-    'WaitStoppedBeforeDelete',
-  ),
-  sagemakerCall('StopBeforeDelete', 'StopNotebookInstance', byName),
-  waitForStatus('WaitStoppedBeforeDelete', NOTEBOOK, ['Stopped', 'Failed'], 900),
+  {
+    ...branch(
+      'ChooseStopBeforeDelete',
+      [{ NextStep: 'StopBeforeDelete', And: [WAS_RUNNING, { Not: [IS_BACKUP] }] }],
+      'WaitStoppedBeforeDelete',
+    ),
+    ...onFailureRestore,
+  },
+  sagemakerCall('StopBeforeDelete', 'StopNotebookInstance', byName, onFailureRestore),
+  waitForStatus('WaitStoppedBeforeDelete', NOTEBOOK, ['Stopped', 'Failed'], 900, onFailureRestore),
   script(
     'PrepareManifest',
     'prepare_manifest',
@@ -54,17 +57,20 @@ export const recreateSteps: readonly Step[] = [
         'Re-check the notebook and the backup; write the configuration and tags; delete (resume: read them back).',
     },
   ),
-  branch(
-    'ChooseResumeStep',
-    [
-      { NextStep: 'VerifyRestore', ...equals(resolved('Mode'), 'RestoreOnly') },
-      { NextStep: 'Finish', ...equals(resolved('Mode'), 'BackupOnly') },
-      { NextStep: 'StartForRestore', And: [RESUME_RESTORE, equals(resolved('NeedsStart'), 'true')] },
-      { NextStep: 'WaitCreated', ...RESUME_RESTORE },
-      { NextStep: 'Finish', ...equals(resolved('Mode'), 'ResumeFinish') },
-    ],
-    'CreateNotebook',
-  ),
+  {
+    ...branch(
+      'ChooseResumeStep',
+      [
+        { NextStep: 'VerifyRestore', ...equals(resolved('Mode'), 'RestoreOnly') },
+        { NextStep: 'Finish', ...equals(resolved('Mode'), 'BackupOnly') },
+        { NextStep: 'StartForRestore', And: [RESUME_RESTORE, equals(resolved('NeedsStart'), 'true')] },
+        { NextStep: 'WaitCreated', ...RESUME_RESTORE },
+        { NextStep: 'Finish', ...equals(resolved('Mode'), 'ResumeFinish') },
+      ],
+      'CreateNotebook',
+    ),
+    ...onFailureRecover,
+  },
   script(
     'CreateNotebook',
     'create_notebook',

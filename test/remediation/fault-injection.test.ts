@@ -15,6 +15,7 @@ import {
   objectsEndingWith,
   pythonBridgePerFile,
   remediate,
+  replaceAsOwner,
   TARGET_SUBNET,
 } from './simulation/world';
 
@@ -78,3 +79,76 @@ withBoto3.describe('a failure injected at any step', () => {
     expect([...aws.sagemaker.lifecycleConfigs.keys()], step).toEqual([OWN_CONFIG]);
   });
 });
+
+/**
+ * The same for BackupOnly and RestoreOnly (issue 14): whatever step fails, nothing was deleted and the notebook —
+ * the original, or the replacement a backup is restored onto — is as it was: its own configuration, running, its
+ * files, no temporary configuration left; and a rerun completes.
+ */
+const MODE_SLOTS = 32;
+const modePaths: Record<'BackupOnly' | 'RestoreOnly', string[]> = { BackupOnly: [], RestoreOnly: [] };
+
+/** An account with a BackupOnly backup of the notebook and its replacement by the owner; the backup's id. */
+async function replacedAfterBackup(aws: FakeAws): Promise<string> {
+  addNotebook(aws);
+  const backup = await remediate(aws, python(), { Mode: 'BackupOnly' });
+  replaceAsOwner(aws);
+  return String(backup.outputs.get('ResolveNotebook.BackupId'));
+}
+
+const runOf = {
+  BackupOnly: async (aws: FakeAws, options = {}) => {
+    if (!aws.sagemaker.notebooks.has(NAME)) addNotebook(aws);
+    return remediate(aws, python(), { Mode: 'BackupOnly' }, options);
+  },
+  RestoreOnly: async (aws: FakeAws, options = {}, backup?: string) =>
+    remediate(aws, python(), { Mode: 'RestoreOnly', BackupExecutionId: backup ?? '' }, options),
+};
+
+beforeAll(async () => {
+  const backupOnly = await runOf.BackupOnly(newAccount());
+  modePaths.BackupOnly = [...new Set(backupOnly.steps.map((step) => step.name))];
+  const aws = newAccount();
+  const restoreOnly = await runOf.RestoreOnly(aws, {}, await replacedAfterBackup(aws));
+  modePaths.RestoreOnly = [...new Set(restoreOnly.steps.map((step) => step.name))];
+});
+
+withBoto3.describe.each(['BackupOnly', 'RestoreOnly'] as const)(
+  '%s: a failure injected at any step',
+  (mode) => {
+    it('enumerates the path', () => {
+      expect(modePaths[mode]).toContain(mode === 'BackupOnly' ? 'VerifyBackup' : 'VerifyRestore');
+      expect(modePaths[mode].length, 'a step without a slot is never injected').toBeLessThanOrEqual(
+        MODE_SLOTS,
+      );
+    });
+
+    it.each(Array.from({ length: MODE_SLOTS }, (_, index) => index))('step #%i', async (index) => {
+      const step = modePaths[mode][index];
+      if (step === undefined) return;
+      const aws = newAccount();
+      const backup = mode === 'RestoreOnly' ? await replacedAfterBackup(aws) : undefined;
+      const notebook = aws.sagemaker.notebooks.get(NAME) ?? addNotebook(aws);
+      const files = new Map(notebook.volume);
+      const since = aws.calls.length;
+      const failed = await runOf[mode](aws, { injectFailureAt: step }, backup);
+      expect(failed.status, step).toBe('Failed');
+      expect(
+        aws.calls.slice(since).filter((call) => call.operation === 'DeleteNotebookInstance'),
+        step,
+      ).toEqual([]);
+      expect(aws.sagemaker.notebooks.get(NAME), step).toBe(notebook);
+      expect(notebook.lifecycleConfigName, step).toBe(OWN_CONFIG);
+      expect(notebook.status, step).toBe('InService');
+      expect([...aws.sagemaker.lifecycleConfigs.keys()], step).toEqual([OWN_CONFIG]);
+      for (const [path, content] of files)
+        expect(notebook.volume.get(path), `${step}: ${path}`).toBe(content);
+
+      const rerun = await runOf[mode](aws, {}, backup);
+      expect(rerun.failure, step).toBeUndefined();
+      if (mode === 'RestoreOnly')
+        for (const [path, content] of ORIGINAL_FILES)
+          expect(notebook.volume.get(path), `${step}: ${path}`).toBe(content);
+    });
+  },
+);
