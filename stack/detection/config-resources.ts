@@ -67,8 +67,19 @@ export function literalTarget(target: RemediationTarget): TargetValues {
 }
 
 /**
- * The runbook parameters a recreation passes besides the notebook. Never AllowDataLoss nor
- * AllowUncheckedPermissions: whoever starts the runbook from a stored target gets its safe defaults.
+ * What only a person starting the runbook by hand may choose, never a stored target (Config's remediation, the
+ * Security Hub action): accepting data loss, going on unchecked, recreating a notebook its code owns, another mode.
+ */
+type OperatorOnly =
+  | 'AllowDataLoss'
+  | 'AllowUncheckedPermissions'
+  | 'AllowIacOwnedNotebook'
+  | 'Mode'
+  | 'BackupExecutionId';
+
+/**
+ * The runbook parameters a recreation passes besides the notebook; the compiler refuses an operator-only one here,
+ * so whoever starts the runbook from a stored target gets its safe defaults.
  */
 export const RUNBOOK_TARGET_PARAMETERS = [
   'SubnetId',
@@ -77,7 +88,7 @@ export const RUNBOOK_TARGET_PARAMETERS = [
   'BackupBucketName',
   'BackupPrefix',
   'AutomationAssumeRole',
-] as const satisfies readonly RunbookParameterName[];
+] as const satisfies readonly Exclude<RunbookParameterName, OperatorOnly>[];
 
 type RunbookValues = Partial<Record<(typeof RUNBOOK_TARGET_PARAMETERS)[number], readonly CfnValue[]>>;
 
@@ -85,7 +96,8 @@ type RunbookValues = Partial<Record<(typeof RUNBOOK_TARGET_PARAMETERS)[number], 
  * The runbook's parameters for a recreation in `target`, except the notebook itself (Config passes its
  * resource id, Security Hub its ARN). AllowDataLoss is never passed: the runbook's default (false) refuses
  * to delete anything without a verified backup. Nor is AllowUncheckedPermissions: the automation role may
- * always run the runbook's permission pre-check.
+ * always run the runbook's permission pre-check. Nor AllowIacOwnedNotebook: automatic remediation (and the
+ * one-click buttons) never recreate a notebook its code owns.
  */
 export function runbookTargetParameters(
   settings: GuardSettings,

@@ -29,7 +29,7 @@ export const PACK_SECURITY_GROUP_PARAMETERS = [1, 2, 3, 4, 5].map((slot) =>
 /** AWS's limit for a template passed inline (TemplateBody). */
 export const MAX_PACK_TEMPLATE_BYTES = 51_200;
 /** Rule parameters without a value are left out of InputParameters rather than passed empty. */
-const OPTIONAL_RULE_PARAMETERS = ['SubnetIds', 'VpcIds', 'ExemptionTagKey'] as const;
+const OPTIONAL_RULE_PARAMETERS = ['SubnetIds', 'VpcIds', 'ExemptionTagKey', 'IacOwnershipTagKeys'] as const;
 
 type PackParameter = { Type: 'String'; Description: string; Default?: string };
 

@@ -22,6 +22,7 @@ export function propsFromContext(node: Pick<Node, 'tryGetContext'>): NotebookVpc
   return {
     ruleName: text('ruleName'),
     ruleParameters: ruleParameters(read('ruleParameters')),
+    iacOwnershipTagKeys: list('iacOwnershipTagKeys'),
     schedule: text('schedule') as NotebookVpcGuardProps['schedule'],
     remediationSubnetId: text('remediationSubnetId'),
     remediationSecurityGroupIds: list('remediationSecurityGroupIds'),

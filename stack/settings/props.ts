@@ -27,8 +27,18 @@ export const LOG_RETENTION_DAYS = [
 export interface NotebookVpcGuardProps {
   /** Config rule name. Default `sagemaker-notebook-vpc-guard`. */
   readonly ruleName?: string;
-  /** The rule's parameters (see the rule's README); validated by the rule's own parser. */
-  readonly ruleParameters?: Partial<RuleParameters>;
+  /**
+   * The rule's parameters (see the rule's README); validated by the rule's own parser. Its ownership markers are
+   * the iacOwnershipTagKeys setting.
+   */
+  readonly ruleParameters?: Partial<Omit<RuleParameters, 'iacOwnershipTagKeys'>>;
+  /**
+   * Tags that mark a notebook CloudFormation, CDK or Terraform owns: a tag key, or `Key=Value` (matched
+   * case-insensitively). Findings then say where to fix such a notebook, and the runbook refuses to recreate it
+   * unless an operator starts it with AllowIacOwnedNotebook=true (never Config's remediation). Default: the
+   * CloudFormation stack tags and common Terraform markers (`ManagedBy=terraform`, `Terraform=true`, …).
+   */
+  readonly iacOwnershipTagKeys?: readonly string[];
   /** Periodic sweep frequency. Default `TwentyFour_Hours`. */
   readonly schedule?: Schedule;
   /** Subnet the runbook recreates notebooks in. Without it (and the security groups) no remediation is wired. */

@@ -23,6 +23,7 @@ import {
 import { type Guardrails, resolveGuardrails } from './guardrails';
 import { type CloudFormationHookMode, resolveCloudFormationHook } from './hook';
 import { type OrganizationSettings, resolveOrganization } from './organization';
+import { resolveIacOwnershipTagKeys } from './ownership';
 import {
   DEPLOYMENTS,
   type Deployment,
@@ -84,7 +85,11 @@ export function resolveSettings(props: NotebookVpcGuardProps = {}): GuardSetting
       'deploys one stack per region: use NotebookVpcGuardStacks (as the cdk app does), not one NotebookVpcGuard',
     );
   }
-  const ruleParameters = resolveRuleParameters(props.ruleParameters);
+  const iacOwnershipTagKeys = resolveIacOwnershipTagKeys(props);
+  const ruleParameters = resolveRuleParameters({
+    ...props.ruleParameters,
+    ...(iacOwnershipTagKeys && { iacOwnershipTagKeys }),
+  });
   const deployment = checkOneOf('deployment', props.deployment ?? 'config-rule', DEPLOYMENTS);
   const organization = resolveOrganization(deployment, props.organization);
   const remediationTarget = resolveRemediationTarget(props, ruleParameters, organization);

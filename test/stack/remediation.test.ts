@@ -92,6 +92,29 @@ describe('runbook documents', () => {
   });
 });
 
+describe('notebooks their code owns (iacOwnershipTagKeys)', () => {
+  const markers = ['iac-repo', 'ManagedBy=terraform'];
+  const owned = synthesize({ ...MODES.automatic, iacOwnershipTagKeys: markers }).json;
+  const [, rule] = onlyResource(owned, 'AWS::Config::ConfigRule');
+  const [, remediationConfiguration] = onlyResource(owned, 'AWS::Config::RemediationConfiguration');
+  const deployedCheck = runbookDocuments(owned).check[1];
+
+  it("one list for both: the rule's IacOwnershipTagKeys and the check document's deployed markers", () => {
+    expect(rule.InputParameters).toMatchObject({ IacOwnershipTagKeys: 'iac-repo,ManagedBy=terraform' });
+    const step = (
+      deployedCheck.Content as { mainSteps: { inputs: { InputPayload: { Settings: string } } }[] }
+    ).mainSteps[0];
+    expect(JSON.parse(step?.inputs.InputPayload.Settings ?? '{}').Rule.IacOwnershipTagKeys).toBe(
+      'iac-repo,ManagedBy=terraform',
+    );
+  });
+
+  it('automatic remediation never passes AllowIacOwnedNotebook: an owned notebook is refused, whatever it is told', () => {
+    expect(remediationConfiguration.Automatic).toBe(true);
+    expect(Object.keys(remediationConfiguration.Parameters as object)).not.toContain('AllowIacOwnedNotebook');
+  });
+});
+
 describe('automation role', () => {
   it('may be assumed only by Automation executions of this account and region', () => {
     const role = single.Resources[automationRoleId]?.Properties ?? {};
@@ -418,15 +441,23 @@ describe('remediation configuration', () => {
     }
   });
 
-  it('names only runbook parameters, gives every required one, and never AllowDataLoss or AllowUncheckedPermissions', () => {
+  it('names only runbook parameters, gives every required one, and never one only an operator may choose', () => {
     const names = Object.keys(parameters);
     expect(names.every((name) => name in RUNBOOK_PARAMETERS)).toBe(true);
     const required = Object.entries(RUNBOOK_PARAMETERS).filter(
       ([, definition]) => !('default' in definition),
     );
     expect(names).toEqual(expect.arrayContaining(required.map(([name]) => name)));
-    expect(names).not.toContain('AllowDataLoss');
-    expect(names).not.toContain('AllowUncheckedPermissions');
+    // Automatic remediation (and the console's button) never loses data, goes on unchecked, recreates a
+    // notebook its code owns, or runs another mode.
+    for (const operatorOnly of [
+      'AllowDataLoss',
+      'AllowUncheckedPermissions',
+      'AllowIacOwnedNotebook',
+      'Mode',
+      'BackupExecutionId',
+    ])
+      expect(names).not.toContain(operatorOnly);
   });
 
   it('is automatic only when asked, with attempts, retry window and rate controls', () => {

@@ -442,6 +442,8 @@ describe('organization mode: one click in the administrator account, the runbook
         // What a tampered parameter might add.
         AllowDataLoss: ['true'],
         AllowUncheckedPermissions: ['true'],
+        AllowIacOwnedNotebook: ['true'],
+        Mode: ['RestoreOnly'],
         NotebookInstanceName: ['someone-else'],
       },
     };

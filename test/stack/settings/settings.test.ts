@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BACKUP_PREFIX_DEFAULT } from '../../../remediation';
-import { DEFAULT_PARAMETERS } from '../../../rule/parameters';
+import { DEFAULT_PARAMETERS, toInputParameters } from '../../../rule/parameters';
 import {
   AUTOMATIC_REMEDIATION_DEFAULTS,
   DEFAULT_NOTEBOOK_ROLES,
@@ -74,6 +74,17 @@ describe('defaults', () => {
       subnetIds: [SUBNET],
       forbidOpenIngress: true,
     });
+  });
+
+  it("iacOwnershipTagKeys becomes the rule's IacOwnershipTagKeys (and so the check document's); unset, the defaults", () => {
+    expect(resolveSettings({}).ruleParameters.iacOwnershipTagKeys).toBeUndefined();
+    const settings = resolveSettings({
+      iacOwnershipTagKeys: [' iac-repo', 'ManagedBy=terraform', 'iac-repo'],
+    });
+    expect(settings.ruleParameters.iacOwnershipTagKeys).toEqual(['iac-repo', 'ManagedBy=terraform']);
+    expect(toInputParameters(settings.ruleParameters).IacOwnershipTagKeys).toBe(
+      'iac-repo,ManagedBy=terraform',
+    );
   });
 
   it('organization mode fills its defaults; with a target it deploys the Security Hub action', () => {
@@ -290,6 +301,24 @@ const INVALID: [string, NotebookVpcGuardProps, string, string][] = [
     { ...organization({ coverage: 'organization-conformance-pack' }), ...TARGET },
     'remediationSubnetId',
     'detection only',
+  ],
+  [
+    'a malformed ownership marker',
+    { iacOwnershipTagKeys: ['ManagedBy='] },
+    'iacOwnershipTagKeys',
+    'malformed marker',
+  ],
+  [
+    'an empty list of ownership markers',
+    { iacOwnershipTagKeys: [' '] },
+    'iacOwnershipTagKeys',
+    'at least one',
+  ],
+  [
+    'ownership markers as a rule parameter (the runbook checks the same ones)',
+    { ruleParameters: { iacOwnershipTagKeys: ['iac'] } as never },
+    'ruleParameters',
+    'iacOwnershipTagKeys setting',
   ],
   [
     'exemption admins without an exemption tag',
