@@ -130,15 +130,6 @@ describe('the runbook and its check document', () => {
       allowedValues: ['false', 'true'],
     });
     expect(PARAMETERS.IacOwnershipTagKeys.type).toBe('StringList');
-    expect(PARAMETERS.IacOwnershipTagKeys.default).toEqual([
-      'aws:cloudformation:stack-name',
-      'aws:cloudformation:stack-id',
-      'aws:cloudformation:logical-id',
-      'ManagedBy=terraform',
-      'managed-by=terraform',
-      'managed_by=terraform',
-      'Terraform=true',
-    ]);
     // The rule reads the same markers by default (the two cannot import each other).
     expect(PARAMETERS.IacOwnershipTagKeys.default).toEqual(DEFAULT_IAC_OWNERSHIP_TAG_KEYS);
     const runbook = new RegExp(PARAMETERS.IacOwnershipTagKeys.allowedPattern);

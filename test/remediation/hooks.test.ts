@@ -190,6 +190,17 @@ function notebookVolume(box: Box): void {
   writeFileSync(join(box.volume, '.sagemaker-notebook-vpc-guard', 'restored-earlier-run'), '');
 }
 
+/** notebookVolume backed up by the backup hook, and another notebook's sandbox that sees the same S3. */
+async function backedUpElsewhere(): Promise<{ backup: Record<string, unknown>; other: Box }> {
+  const box = sandbox();
+  notebookVolume(box);
+  runHook(box, rendered('backup', backupValues()));
+  const backup = await marker(box, 'backup-complete.json');
+  const other = sandbox();
+  spawnSync('cp', ['-R', box.s3, other.s3]);
+  return { backup, other };
+}
+
 withPython3.describe('lifecycle hooks', () => {
   it('§3 round trip: a tree with a symlink, an executable, an empty directory and a file with spaces and non-ASCII characters in its name comes back identical', async () => {
     const box = sandbox();
@@ -268,17 +279,18 @@ withPython3.describe('lifecycle hooks', () => {
     expect(await marker(box, 'backup-complete.json', 'changed')).toMatchObject({ Sha256: ok.Sha256 });
   });
 
-  it('restore: unpacks as ec2-user, not root; skips on the next start once its sentinel is there', async () => {
-    const box = sandbox();
-    notebookVolume(box);
-    runHook(box, rendered('backup', backupValues()));
-    const backup = await marker(box, 'backup-complete.json');
-    const restored = sandbox();
-    spawnSync('cp', ['-R', box.s3, restored.s3]);
+  it('restore: stops and masks the Jupyter server first, unpacks as ec2-user, not root; skips on the next start once its sentinel is there', async () => {
+    const { backup, other: restored } = await backedUpElsewhere();
     const restore = rendered('restore', restoreValues(String(backup.Sha256)));
     runHook(restored, restore);
     await marker(restored, 'restore-complete.json');
-    expect(readFileSync(restored.log, 'utf8')).toMatch(
+    const calls = readFileSync(restored.log, 'utf8');
+    expect(calls.split('\n').slice(0, 3)).toEqual([
+      'systemctl cat jupyter-server',
+      'systemctl mask --runtime jupyter-server',
+      'systemctl stop jupyter-server',
+    ]);
+    expect(calls).toMatch(
       /^sudo -u ec2-user tar --extract --file=- --directory=\S+ --preserve-permissions$/m,
     );
     writeFileSync(join(restored.volume, 'データ.csv'), 'edited by the user');
@@ -299,31 +311,10 @@ withPython3.describe('lifecycle hooks', () => {
     );
   });
 
-  it('restore: stops and masks the Jupyter server first, so nobody edits while it unpacks', async () => {
-    const box = sandbox();
-    notebookVolume(box);
-    runHook(box, rendered('backup', backupValues()));
-    const backup = await marker(box, 'backup-complete.json');
-    const restored = sandbox();
-    spawnSync('cp', ['-R', box.s3, restored.s3]);
-    runHook(restored, rendered('restore', restoreValues(String(backup.Sha256))));
-    await marker(restored, 'restore-complete.json');
-    expect(readFileSync(restored.log, 'utf8').split('\n').slice(0, 3)).toEqual([
-      'systemctl cat jupyter-server',
-      'systemctl mask --runtime jupyter-server',
-      'systemctl stop jupyter-server',
-    ]);
-  });
-
   describe('RestoreOnly: nothing a user made on the replacement is overwritten', () => {
     /** A backup of notebookVolume, and a replacement volume prepared by `prepare`; the restore's marker. */
     async function restoreOnto(prepare: (volume: string) => void) {
-      const box = sandbox();
-      notebookVolume(box);
-      runHook(box, rendered('backup', backupValues()));
-      const backup = await marker(box, 'backup-complete.json');
-      const replacement = sandbox();
-      spawnSync('cp', ['-R', box.s3, replacement.s3]);
+      const { backup, other: replacement } = await backedUpElsewhere();
       mkdirSync(join(replacement.volume, 'lost+found'));
       prepare(replacement.volume);
       runHook(replacement, rendered('restore-only', restoreValues(String(backup.Sha256), 'false')));
