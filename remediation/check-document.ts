@@ -5,8 +5,10 @@
  * execution id (CheckNotebook), the check reads the runbook execution's parameters from Systems Manager, and the
  * runbook reads the decision back (ResolveNotebook).
  *
- * The deployed settings it checks against — the rule's parameters and the backup bucket — are written into this
- * document by the stack (documents.ts, withSettings): as built it holds none.
+ * The deployed settings it checks against — the rule's parameters (its ownership markers among them) and the
+ * backup bucket — are written into this document by the stack (documents.ts, withSettings): as built it holds none.
+ * It also renders the temporary lifecycle hook the runbook attaches first (the Hook fact): the runbook need not
+ * carry that hook's text, which keeps it under SSM's 64 KB with BackupOnly and RestoreOnly.
  */
 import { script } from './builders';
 import { CHECK_OUTPUT, CHECK_STEP } from './documents';

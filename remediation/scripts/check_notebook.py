@@ -401,7 +401,7 @@ def ownership_markers(event, settings):
         return given
     rule = settings["Rule"].get("IacOwnershipTagKeys")
     deployed = rule.split(",") if rule else json.loads(event["Defaults"])["IacOwnershipTagKeys"][1]
-    return list(dict.fromkeys([marker.strip() for marker in deployed] + given))
+    return list(dict.fromkeys([marker.strip() for marker in deployed if marker.strip()] + given))
 
 
 def check_ownership(sagemaker, notebook, event, settings):
