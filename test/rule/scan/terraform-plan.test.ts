@@ -36,6 +36,15 @@ describe('Terraform plan scan', () => {
     expect(exitStatus(scan, true)).toBe(0);
   });
 
+  it('S12: a notebook its Terraform marks (default_tags, in tags_all) says where to fix it: in the code', async () => {
+    const plan = withChange(JSON.parse(readFileSync(SEED_NO_SUBNET_PLAN, 'utf8')), NOTEBOOK, (after) => {
+      after.tags_all = { ...(after.tags as object), ManagedBy: 'terraform' };
+    });
+    expect(outcome(await scanPlan(plan), NOTEBOOK).annotation).toBe(
+      'Runs in the SageMaker service VPC (no subnet); Direct internet access enabled; managed by Terraform (tag ManagedBy=terraform): fix the code',
+    );
+  });
+
   it('direct_internet_access absent from the plan counts as Enabled, the API default', async () => {
     const plan = withChange(seedPlan(), NOTEBOOK, (after) => {
       delete after.direct_internet_access;
