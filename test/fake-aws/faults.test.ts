@@ -169,3 +169,57 @@ describe('fault injector', () => {
     expect(injector.interceptor({ ...call(3), operation: 'ListTags' })).toBeUndefined();
   });
 });
+
+describe('rate limit (a token bucket per service)', () => {
+  const callOf = (service: string, sequence: number): CallContext => ({
+    sequence,
+    service,
+    operation: service === 'ec2' ? 'DescribeSubnets' : 'DescribeNotebookInstance',
+    protocol: service === 'ec2' ? 'ec2Query' : 'awsJson1_1',
+    input: {},
+  });
+
+  it('accepts a full bucket at once, then calls at the refill rate; a refused call takes no token', () => {
+    let clock = 0;
+    const injector = createFaultInjector({ rateLimit: { callsPerSecond: 10, burst: 3 } }, () => clock);
+    const accepted = (service: string, sequence: number) =>
+      injector.interceptor(callOf(service, sequence)) === undefined;
+    expect([1, 2, 3, 4].map((n) => accepted('sagemaker', n))).toEqual([true, true, true, false]);
+    // Another service has its own bucket.
+    expect(accepted('ec2', 5)).toBe(true);
+    clock = 50; // half a token: still refused, and the refusal does not reset the refill
+    expect(accepted('sagemaker', 6)).toBe(false);
+    clock = 100;
+    expect([7, 8].map((n) => accepted('sagemaker', n))).toEqual([true, false]);
+    clock = 10_000; // a long pause refills only up to the burst
+    expect([9, 10, 11, 12].map((n) => accepted('sagemaker', n))).toEqual([true, true, true, false]);
+    expect(injector.injected.map((fault) => [fault.sequence, fault.kind, fault.rateLimited])).toEqual([
+      [4, 'throttling', true],
+      [6, 'throttling', true],
+      [8, 'throttling', true],
+      [12, 'throttling', true],
+    ]);
+  });
+
+  it('throttles over HTTP the way each protocol does (JSON ThrottlingException, EC2 RequestLimitExceeded)', async () => {
+    server = await startFakeAws({
+      inventory: loadExampleAccount(),
+      faults: { rateLimit: { callsPerSecond: 0.001, burst: 1 } },
+    });
+    const { sagemaker, ec2 } = endpointClients(server, { maxAttempts: 1 });
+    await expect(sagemaker.send(new ListNotebookInstancesCommand({}))).resolves.toBeDefined();
+    await expect(sagemaker.send(new ListNotebookInstancesCommand({}))).rejects.toMatchObject({
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(ec2.send(new DescribeSubnetsCommand({}))).resolves.toBeDefined();
+    await expect(ec2.send(new DescribeSubnetsCommand({}))).rejects.toMatchObject({
+      name: 'RequestLimitExceeded',
+      $metadata: { httpStatusCode: 503 },
+    });
+    expect(server.injectedFaults.map((fault) => [fault.service, fault.rateLimited])).toEqual([
+      ['sagemaker', true],
+      ['ec2', true],
+    ]);
+  });
+});

@@ -2,6 +2,8 @@
  * Deterministic fault injection for the fake AWS endpoint. A seeded generator decides, call by call in
  * arrival order, which calls fail and how; every injected fault is recorded (and flagged in the request
  * log), so a test can prove "every evaluation delivered exactly once" or "failed loudly" under faults.
+ * A rate limit throttles the way AWS services do: a token bucket per service, each accepted call taking a
+ * token, a refused one none.
  */
 import {
   type CallInterceptor,
@@ -36,14 +38,28 @@ export interface FaultPolicy {
   readonly exemptOperations?: readonly string[];
   /** Per-operation faults, applied before (and instead of) the random ones, e.g. always AccessDenied. */
   readonly operations?: Readonly<Record<string, OperationFault>>;
+  /** A token bucket per service: calls beyond its rate are throttled (the random faults still apply to the rest). */
+  readonly rateLimit?: RateLimit;
   /** PutEvaluations reports these resources in FailedEvaluations for their first `times` submissions. */
   readonly failedEvaluations?: ReadonlyArray<{ readonly resourceId: string; readonly times?: number }>;
 }
 
+export interface RateLimit {
+  /** Tokens added per second: the sustained rate each service accepts. */
+  readonly callsPerSecond: number;
+  /** Tokens a full bucket holds: the calls accepted at once after a quiet moment (default callsPerSecond). */
+  readonly burst?: number;
+  /** How a refused call is answered (default 'throttling': 400 ThrottlingException, EC2 503 RequestLimitExceeded). */
+  readonly kind?: FaultKind;
+}
+
 export interface InjectedFault {
   readonly sequence: number;
+  readonly service: string;
   readonly operation: string;
   readonly kind: FaultKind;
+  /** Refused by the rate limit's token bucket (not a random or per-operation fault). */
+  readonly rateLimited: boolean;
   readonly attempt?: number;
   readonly invocationId?: string;
 }
@@ -60,10 +76,15 @@ const DEFAULT_THROTTLE_KINDS: readonly FaultKind[] = [
   'service-unavailable',
 ];
 
-export function createFaultInjector(policy: FaultPolicy): FaultInjector {
+/** `now` is the rate limit's clock in milliseconds (default: the process's monotonic clock). */
+export function createFaultInjector(
+  policy: FaultPolicy,
+  now: () => number = () => performance.now(),
+): FaultInjector {
   const random = mulberry32(policy.seed ?? 1);
   const throttleKinds = policy.throttleKinds ?? DEFAULT_THROTTLE_KINDS;
   const callsPerOperation = new Map<string, number>();
+  const buckets = policy.rateLimit ? new ServiceBuckets(policy.rateLimit, now) : undefined;
   const injected: InjectedFault[] = [];
 
   const interceptor: CallInterceptor = (call) => {
@@ -75,9 +96,13 @@ export function createFaultInjector(policy: FaultPolicy): FaultInjector {
     callsPerOperation.set(call.operation, calls);
 
     let kind: FaultKind | undefined;
+    let rateLimited = false;
     const override = policy.operations?.[call.operation];
     if (override) {
       if (calls <= (override.times ?? Number.POSITIVE_INFINITY)) kind = override.kind;
+    } else if (buckets && !buckets.take(call.service)) {
+      kind = policy.rateLimit?.kind ?? 'throttling';
+      rateLimited = true;
     } else if (!policy.exemptOperations?.includes(call.operation)) {
       const isLastAttempt = call.attempt !== undefined && call.attempt === call.maxAttempts;
       if (!(policy.spareLastAttempt && isLastAttempt)) {
@@ -91,8 +116,10 @@ export function createFaultInjector(policy: FaultPolicy): FaultInjector {
     if (kind === undefined) return undefined;
     injected.push({
       sequence: call.sequence,
+      service: call.service,
       operation: call.operation,
       kind,
+      rateLimited,
       ...(call.attempt !== undefined && { attempt: call.attempt }),
       ...(call.invocationId !== undefined && { invocationId: call.invocationId }),
     });
@@ -100,6 +127,34 @@ export function createFaultInjector(policy: FaultPolicy): FaultInjector {
   };
 
   return { interceptor, injected };
+}
+
+/** One token bucket per service, full at the start. */
+class ServiceBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly burst: number;
+
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly now: () => number,
+  ) {
+    this.burst = limit.burst ?? limit.callsPerSecond;
+  }
+
+  /** Takes a token for one call of `service`; false when the bucket is empty (the call is throttled). */
+  take(service: string): boolean {
+    const at = this.now();
+    const bucket = this.buckets.get(service) ?? { tokens: this.burst, at };
+    bucket.tokens = Math.min(
+      this.burst,
+      bucket.tokens + ((at - bucket.at) / 1000) * this.limit.callsPerSecond,
+    );
+    bucket.at = at;
+    this.buckets.set(service, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
 }
 
 /** Arms the state with the policy's FailedEvaluations. */
