@@ -7,7 +7,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { NetworkFactsLookup, NetworkLookupError } from '../../rule/network';
+import { MAX_IDS_PER_CALL, NetworkFactsLookup, NetworkLookupError } from '../../rule/network';
+import { filterValues } from '../fixtures/ec2-filters';
 
 const SUBNET = 'subnet-0a1b2c3d4e5f60718';
 const OTHER_SUBNET = 'subnet-0b2c3d4e5f6071829';
@@ -41,8 +42,8 @@ const explicitPrivate = table(
 
 beforeEach(() => {
   ec2Mock.reset();
-  ec2Mock.on(DescribeSubnetsCommand).callsFake(({ SubnetIds = [] }: { SubnetIds?: string[] }) => ({
-    Subnets: SubnetIds.map((SubnetId) => ({ SubnetId, VpcId: VPC })),
+  ec2Mock.on(DescribeSubnetsCommand).callsFake((input) => ({
+    Subnets: filterValues(input, 'subnet-id').map((SubnetId) => ({ SubnetId, VpcId: VPC })),
   }));
 });
 
@@ -55,6 +56,9 @@ describe('NetworkFactsLookup', () => {
     });
     expect(ec2Mock).toHaveReceivedCommandWith(DescribeRouteTablesCommand, {
       Filters: [{ Name: 'vpc-id', Values: [VPC] }],
+    });
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeSubnetsCommand, {
+      Filters: [{ Name: 'subnet-id', Values: [SUBNET] }],
     });
   });
 
@@ -156,7 +160,9 @@ describe('NetworkFactsLookup', () => {
       ],
     });
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeSecurityGroupsCommand, 1);
-    expect(ec2Mock).toHaveReceivedCommandWith(DescribeSecurityGroupsCommand, { GroupIds: groups });
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeSecurityGroupsCommand, {
+      Filters: [{ Name: 'group-id', Values: groups }],
+    });
   });
 
   it('throws when a security group is not returned', async () => {
@@ -213,5 +219,94 @@ describe('NetworkFactsLookup', () => {
     const needed = { subnetId: SUBNET, vpc: false, internetGatewayRoute: false, securityGroupIds: [] };
     expect(await new NetworkFactsLookup(ec2).factsFor(needed)).toEqual({ openIngress: [] });
     expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  describe('batched lookups', () => {
+    const subnetIds = (count: number, offset = 0) =>
+      Array.from({ length: count }, (_, i) => `subnet-${(offset + i).toString(16).padStart(17, '0')}`);
+    const subnetCalls = () => ec2Mock.commandCalls(DescribeSubnetsCommand).map((call) => call.args[0].input);
+
+    it('subnets asked for together go in one call; those asked for while it is on its way go in the next', async () => {
+      const lookup = new NetworkFactsLookup(ec2);
+      const [first, second] = [subnetIds(3), subnetIds(4, 3)];
+      const firstWave = Promise.all(first.map((id) => lookup.vpcOf(id)));
+      await Promise.resolve();
+      const secondWave = Promise.all(second.map((id) => lookup.vpcOf(id)));
+      expect(await firstWave).toEqual([VPC, VPC, VPC]);
+      expect(await secondWave).toEqual([VPC, VPC, VPC, VPC]);
+      expect(subnetCalls().map((input) => filterValues(input, 'subnet-id'))).toEqual([first, second]);
+    });
+
+    it(`splits more than ${MAX_IDS_PER_CALL} ids over several calls`, async () => {
+      const ids = subnetIds(MAX_IDS_PER_CALL + 5);
+      const lookup = new NetworkFactsLookup(ec2);
+      await Promise.all(ids.map((id) => lookup.vpcOf(id)));
+      expect(subnetCalls().map((input) => filterValues(input, 'subnet-id').length)).toEqual([
+        MAX_IDS_PER_CALL,
+        5,
+      ]);
+    });
+
+    it('an id the filter does not match fails alone; the others of its call are answered', async () => {
+      const [known, missing] = subnetIds(2);
+      ec2Mock.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: known, VpcId: VPC }] });
+      const lookup = new NetworkFactsLookup(ec2);
+      const answers = await Promise.allSettled([lookup.vpcOf(known ?? ''), lookup.vpcOf(missing ?? '')]);
+      expect(answers).toEqual([
+        { status: 'fulfilled', value: VPC },
+        { status: 'rejected', reason: new NetworkLookupError(`subnet ${missing} not found`) },
+      ]);
+      expect(ec2Mock).toHaveReceivedCommandTimes(DescribeSubnetsCommand, 1);
+    });
+
+    it('a failed call fails every id it carried, names each, and caches none of them', async () => {
+      const ids = subnetIds(2);
+      ec2Mock
+        .on(DescribeSubnetsCommand)
+        .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'RequestLimitExceeded' }))
+        .callsFake((input) => ({
+          Subnets: filterValues(input, 'subnet-id').map((SubnetId) => ({ SubnetId, VpcId: VPC })),
+        }));
+      const lookup = new NetworkFactsLookup(ec2);
+      const failed = await Promise.allSettled(ids.map((id) => lookup.vpcOf(id)));
+      expect(failed.map((answer) => answer.status === 'rejected' && String(answer.reason))).toEqual(
+        ids.map(
+          (id) =>
+            `NetworkLookupError: EC2 lookup of subnet ${id} failed (RequestLimitExceeded: Rate exceeded)`,
+        ),
+      );
+      expect(await Promise.all(ids.map((id) => lookup.vpcOf(id)))).toEqual([VPC, VPC]);
+      expect(ec2Mock).toHaveReceivedCommandTimes(DescribeSubnetsCommand, 2);
+    });
+
+    it('route tables of several VPCs in one call, each VPC with its own tables', async () => {
+      const otherVpc = 'vpc-0bb22cc33dd44ee55';
+      const otherTable = { ...mainPublic, RouteTableId: 'rtb-00000000000other', VpcId: otherVpc };
+      ec2Mock
+        .on(DescribeRouteTablesCommand)
+        .resolves({ RouteTables: [explicitPrivate, mainPublic, otherTable] });
+      const lookup = new NetworkFactsLookup(ec2);
+      const [own, other] = await Promise.all([
+        lookup.internetGatewayRouteOf(SUBNET, VPC),
+        lookup.internetGatewayRouteOf(SUBNET, otherVpc),
+      ]);
+      expect(own).toBeNull();
+      expect(other?.routeTableId).toBe('rtb-00000000000other');
+      expect(ec2Mock).toHaveReceivedCommandTimes(DescribeRouteTablesCommand, 1);
+      expect(ec2Mock).toHaveReceivedCommandWith(DescribeRouteTablesCommand, {
+        Filters: [{ Name: 'vpc-id', Values: [VPC, otherVpc] }],
+      });
+    });
+
+    it('follows the pages of a batched call', async () => {
+      const [first, second] = subnetIds(2);
+      ec2Mock
+        .on(DescribeSubnetsCommand)
+        .resolvesOnce({ Subnets: [{ SubnetId: first, VpcId: VPC }], NextToken: 'page-2' })
+        .resolvesOnce({ Subnets: [{ SubnetId: second, VpcId: VPC }] });
+      const lookup = new NetworkFactsLookup(ec2);
+      expect(await Promise.all([lookup.vpcOf(first ?? ''), lookup.vpcOf(second ?? '')])).toEqual([VPC, VPC]);
+      expect(ec2Mock).toHaveReceivedCommandTimes(DescribeSubnetsCommand, 2);
+    });
   });
 });

@@ -9,6 +9,7 @@ import { DescribeRouteTablesCommand, DescribeSecurityGroupsCommand } from '@aws-
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseRuleParameters, type RuleParameters } from '../../rule/parameters';
+import { filterValues } from '../fixtures/ec2-filters';
 import { changeEvent, lambdaContext, notificationItem } from '../fixtures/events';
 import { configMock, ec2Mock, resetMocks, SUBNET, testHandler, VPC } from './support';
 
@@ -87,8 +88,8 @@ function mockNetwork(publicRoute: boolean): void {
       },
     ],
   });
-  ec2Mock.on(DescribeSecurityGroupsCommand).callsFake(({ GroupIds = [] }: { GroupIds?: string[] }) => ({
-    SecurityGroups: GroupIds.map((GroupId) => ({
+  ec2Mock.on(DescribeSecurityGroupsCommand).callsFake((input) => ({
+    SecurityGroups: filterValues(input, 'group-id').map((GroupId) => ({
       GroupId,
       IpPermissions: GroupId === OPEN_SG ? [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] : [],
     })),

@@ -13,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
 import { AccountSessions } from '../../rule/clients';
 import { createHandler } from '../../rule/config/handler';
+import { filterValues } from '../fixtures/ec2-filters';
 
 export const SUBNET = 'subnet-0a1b2c3d4e5f60718';
 export const VPC = 'vpc-0aa11bb22cc33dd44';
@@ -24,8 +25,8 @@ export const securityHubMock = mockClient(SecurityHubClient);
 
 /** A private subnet in VPC: explicit route table with a NAT default route; tight security groups. */
 export function mockPrivateNetwork(): void {
-  ec2Mock.on(DescribeSubnetsCommand).callsFake(({ SubnetIds = [] }: { SubnetIds?: string[] }) => ({
-    Subnets: SubnetIds.map((SubnetId) => ({ SubnetId, VpcId: VPC })),
+  ec2Mock.on(DescribeSubnetsCommand).callsFake((input) => ({
+    Subnets: filterValues(input, 'subnet-id').map((SubnetId) => ({ SubnetId, VpcId: VPC })),
   }));
   ec2Mock.on(DescribeRouteTablesCommand).resolves({
     RouteTables: [
@@ -37,8 +38,12 @@ export function mockPrivateNetwork(): void {
       },
     ],
   });
-  ec2Mock.on(DescribeSecurityGroupsCommand).callsFake(({ GroupIds = [] }: { GroupIds?: string[] }) => ({
-    SecurityGroups: GroupIds.map((GroupId) => ({ GroupId, VpcId: VPC, IpPermissions: [] })),
+  ec2Mock.on(DescribeSecurityGroupsCommand).callsFake((input) => ({
+    SecurityGroups: filterValues(input, 'group-id').map((GroupId) => ({
+      GroupId,
+      VpcId: VPC,
+      IpPermissions: [],
+    })),
   }));
 }
 
