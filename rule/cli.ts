@@ -13,7 +13,7 @@ import { parseInventory } from '../offline/parse-inventory';
 import { toFinding } from './asff/finding';
 import { type AccountSession, createRuleClients } from './clients';
 import type { ResourceEvaluation } from './config/report';
-import { type SweepFailure, type SweepResult, sweep } from './config/sweep';
+import { type SweepOptions, type SweepResult, sweep } from './config/sweep';
 import { loadExampleAccount } from './examples/index';
 import { NetworkFactsLookup } from './network';
 import {
@@ -23,6 +23,7 @@ import {
   toInputParameters,
 } from './parameters';
 import { type FileKind, runFileScan } from './scan/run';
+import { describeError } from './text';
 
 const USAGE = `Usage: npx sagemaker-notebook-vpc-guard [options]   (in this repository: npm start -- [options])
 
@@ -152,10 +153,15 @@ function fileToScan(
   return undefined;
 }
 
+/** A sweep's result with every evaluation kept: a scan prints them all. */
+export interface ScanResult extends SweepResult {
+  readonly evaluations: readonly ResourceEvaluation[];
+}
+
 export interface Scan {
   readonly title: string;
   readonly parameters: RuleParameters;
-  readonly result: SweepResult;
+  readonly result: ScanResult;
   /** Where the results belong, for their Security Hub findings (a live scan learns the account from ARNs). */
   readonly scope: { readonly region: string; readonly accountId?: string; readonly configRuleName: string };
 }
@@ -178,7 +184,7 @@ export async function scan(options: AccountScanOptions, warn: (line: string) => 
       network: new NetworkFactsLookup(clients.ec2),
     };
     const parameters = options.parameters ? parseRuleParameters(options.parameters) : DEFAULT_PARAMETERS;
-    const result = await sweep(session, {
+    const result = await sweepAll(session, {
       parameters,
       orderingTimestamp: new Date(),
       log,
@@ -210,7 +216,7 @@ export async function scan(options: AccountScanOptions, warn: (line: string) => 
   const parameters = parseRuleParameters(
     options.parameters ?? JSON.stringify(inventory.ruleParameters ?? {}),
   );
-  const result = await sweep(session, {
+  const result = await sweepAll(session, {
     parameters,
     orderingTimestamp: new Date(),
     log,
@@ -229,6 +235,43 @@ export async function scan(options: AccountScanOptions, warn: (line: string) => 
   };
 }
 
+/**
+ * The Lambda's sweep, its batches kept instead of delivered. A listing that fails before naming any notebook
+ * throws; one that fails part-way, or earlier results that cannot be read, are warned about (exit status 1).
+ */
+async function sweepAll(
+  session: AccountSession,
+  options: Omit<SweepOptions, 'deliver'>,
+): Promise<ScanResult> {
+  const evaluations: ResourceEvaluation[] = [];
+  const result = await sweep(session, {
+    ...options,
+    deliver: async (batch) => {
+      evaluations.push(...batch);
+    },
+  });
+  const { listingError, priorResultsError } = result;
+  if (listingError !== undefined && result.notebookCount === 0) throw listingError;
+  if (listingError !== undefined)
+    options.log.warn('Listing notebooks failed part-way: the rest were not evaluated', {
+      error: describeError(listingError),
+    });
+  if (priorResultsError !== undefined)
+    options.log.warn('Earlier results of the rule could not be read: vanished notebooks not marked', {
+      error: describeError(priorResultsError),
+    });
+  return { ...result, evaluations };
+}
+
+/** Every listed notebook evaluated, and nothing left unread. */
+function isComplete(result: SweepResult): boolean {
+  return (
+    result.failures.length + result.notStarted.length === 0 &&
+    result.listingError === undefined &&
+    result.priorResultsError === undefined
+  );
+}
+
 export function formatTable({ title, parameters, result }: Scan): string {
   const rows = sortedRows(result.evaluations);
   const width = Math.max(8, ...rows.map((row) => row.notebook.length));
@@ -241,7 +284,8 @@ export function formatTable({ title, parameters, result }: Scan): string {
       `${row.notebook.padEnd(width)}  ${row.compliance.padEnd(14)}  ${row.annotation ?? ''}`.trimEnd(),
     ),
     ...result.failures.map(
-      (failure) => `${failure.notebook.padEnd(width)}  ${'ERROR'.padEnd(14)}  ${errorText(failure)}`,
+      (failure) =>
+        `${failure.notebook.padEnd(width)}  ${'ERROR'.padEnd(14)}  ${describeError(failure.error)}`,
     ),
     '',
     summary(result),
@@ -255,7 +299,10 @@ export function formatJson({ title, parameters, result }: Scan): string {
       title,
       parameters: toInputParameters(parameters),
       evaluations: sortedRows(result.evaluations),
-      failures: result.failures.map((failure) => ({ notebook: failure.notebook, error: errorText(failure) })),
+      failures: result.failures.map((failure) => ({
+        notebook: failure.notebook,
+        error: describeError(failure.error),
+      })),
       notStarted: result.notStarted,
       summary: counts(result),
     },
@@ -300,7 +347,7 @@ function sortedRows(evaluations: readonly ResourceEvaluation[]) {
     .sort((a, b) => a.notebook.localeCompare(b.notebook));
 }
 
-function counts(result: SweepResult) {
+function counts(result: ScanResult) {
   const byType = (type: string) => result.evaluations.filter((e) => e.compliance === type).length;
   return {
     notebooks: result.notebookCount,
@@ -311,7 +358,7 @@ function counts(result: SweepResult) {
   };
 }
 
-function summary(result: SweepResult): string {
+function summary(result: ScanResult): string {
   const c = counts(result);
   return (
     `${c.notebooks} notebook(s) listed by SageMaker; ${c.compliant} COMPLIANT, ${c.nonCompliant} NON_COMPLIANT, ` +
@@ -323,12 +370,6 @@ function describeParameters(parameters: RuleParameters): string {
   return Object.entries(toInputParameters(parameters))
     .map(([name, value]) => `${name}=${value}`)
     .join(', ');
-}
-
-function errorText(failure: SweepFailure): string {
-  return failure.error instanceof Error
-    ? `${failure.error.name}: ${failure.error.message}`
-    : String(failure.error);
 }
 
 async function main(): Promise<number> {
@@ -349,7 +390,7 @@ async function main(): Promise<number> {
   const result = await scan(options, (line) => console.error(`warning: ${line}`));
   const format = { table: formatTable, json: formatJson, asff: formatAsff }[options.output];
   console.log(format(result));
-  return result.result.failures.length + result.result.notStarted.length > 0 ? 1 : 0;
+  return isComplete(result.result) ? 0 : 1;
 }
 
 /** A template or plan scan: the rule's default parameters unless given; EC2 only with --live. */
@@ -382,7 +423,7 @@ async function scanFile(options: FileScanCliOptions): Promise<number> {
       { out: (text) => console.log(text), err: (line) => console.error(line), ...(live && { live }) },
     );
   } catch (error) {
-    console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    console.error(describeError(error));
     return 2;
   }
 }
@@ -394,7 +435,7 @@ if (process.argv[1] && realpathSync(process.argv[1]) === import.meta.filename) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+      console.error(describeError(error));
       process.exitCode = 1;
     },
   );

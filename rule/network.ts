@@ -22,6 +22,7 @@ import {
   type NetworkFacts,
   type OpenIngress,
 } from './evaluate';
+import { describeError } from './text';
 
 export const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
 /**
@@ -272,6 +273,5 @@ function openIngressRules(group: SecurityGroup): OpenIngress[] {
 
 /** A failed EC2 call as a NetworkLookupError that says what was being looked up. */
 function lookupFailed(what: string, error: unknown): NetworkLookupError {
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new NetworkLookupError(`EC2 lookup of ${what} failed (${reason})`, { cause: error });
+  return new NetworkLookupError(`EC2 lookup of ${what} failed (${describeError(error)})`, { cause: error });
 }

@@ -14,12 +14,23 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { type Notebook, notebookFromDescription, tagMap } from './notebook';
 
-export async function listNotebookInstances(sagemaker: SageMakerClient): Promise<NotebookInstanceSummary[]> {
-  const summaries: NotebookInstanceSummary[] = [];
-  for await (const page of paginateListNotebookInstances({ client: sagemaker, pageSize: 100 }, {})) {
-    summaries.push(...(page.NotebookInstances ?? []));
+/**
+ * Every notebook SageMaker lists, page by page as they are consumed: the next page is asked for while the
+ * current one is being worked on, and at most those two are held.
+ */
+export async function* notebookSummaries(
+  sagemaker: SageMakerClient,
+): AsyncGenerator<NotebookInstanceSummary> {
+  const pages = paginateListNotebookInstances({ client: sagemaker, pageSize: 100 }, {});
+  let next = pages.next();
+  for (;;) {
+    const page = await next;
+    if (page.done) return;
+    next = pages.next();
+    // Awaited once this page is worked through; until then its failure must not count as unhandled.
+    next.catch(() => undefined);
+    yield* page.value.NotebookInstances ?? [];
   }
-  return summaries;
 }
 
 /** undefined when the notebook no longer exists (deleted since it was listed). */

@@ -13,3 +13,8 @@ export function describeValue(value: unknown): string {
   const text = value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value));
   return truncate(text, 60);
 }
+
+/** An error as `Name: message` (anything else as its string), for logs and loud failures. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -53,16 +53,3 @@ export function undeliveredMessage(
     (reasons.length > 0 ? `: ${reasons.join(', ')}` : `: still in ${failedList} after retries`)
   );
 }
-
-/** Consecutive slices of at most `size`, pulled lazily (an iterable of findings is built as it is sent). */
-export function* batchesOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
-  let batch: T[] = [];
-  for (const item of items) {
-    batch.push(item);
-    if (batch.length === size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
-}

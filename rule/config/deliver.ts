@@ -1,58 +1,107 @@
 /**
- * The last stage: every evaluation logged, delivered to Config, then — when findings are imported — the ones
- * Config accepted sent to Security Hub. Config's error wins when both fail: its results are the rule's record.
+ * The last stage, batch by batch: each batch of at most 100 evaluations goes to Config, then — when findings are
+ * imported — the ones Config accepted go to Security Hub. A sweep sends its batches as they are ready; a change
+ * event sends one batch of one. Refusals are remembered, not thrown, so every batch is attempted; `finish` then
+ * fails loudly. Config's error wins when both fail: its results are the rule's record.
  * Test-mode runs (the `TESTMODE` token) store nothing in Config and import nothing.
+ *
+ * Logs: one INFO line per batch (counts by result, what was not accepted), one DEBUG line per evaluation.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { type FindingContext, toFinding } from '../asff/finding';
 import type { AccountSession } from '../clients';
+import type { ComplianceType } from '../evaluate';
 import type { ConfigRuleEvent } from './event';
-import { importFindings } from './findings';
-import {
-  EvaluationDeliveryError,
-  putEvaluations,
-  type ResourceEvaluation,
-  TEST_MODE_RESULT_TOKEN,
-} from './report';
+import { FindingImport } from './findings';
+import { ConfigReport, type ResourceEvaluation, TEST_MODE_RESULT_TOKEN } from './report';
 
-export async function deliver(
-  event: ConfigRuleEvent,
-  session: AccountSession,
-  partition: string,
-  evaluations: readonly ResourceEvaluation[],
-  logger: Logger,
-): Promise<void> {
-  for (const evaluation of evaluations) {
-    logger.info('Evaluation', {
-      resourceId: evaluation.resourceId,
-      ...(evaluation.notebook && { notebookName: evaluation.notebook.name }),
-      resourceType: evaluation.resourceType,
-      compliance: evaluation.compliance,
-      ...(evaluation.annotation && { annotation: evaluation.annotation }),
+/** What a log line says about one evaluation. */
+export function evaluationLogFields(evaluation: ResourceEvaluation): Record<string, unknown> {
+  return {
+    resourceId: evaluation.resourceId,
+    ...(evaluation.notebook && { notebookName: evaluation.notebook.name }),
+    resourceType: evaluation.resourceType,
+    compliance: evaluation.compliance,
+    ...(evaluation.annotation && { annotation: evaluation.annotation }),
+  };
+}
+
+interface SecurityHubStage {
+  readonly client: SecurityHubClient;
+  readonly findings: FindingImport;
+  readonly context: Omit<FindingContext, 'region' | 'deliveredAt'>;
+  region?: string;
+}
+
+export class Delivery {
+  private readonly report: ConfigReport;
+  private readonly securityHub?: SecurityHubStage;
+  private batches = 0;
+
+  constructor(
+    event: ConfigRuleEvent,
+    session: AccountSession,
+    partition: string,
+    private readonly logger: Logger,
+  ) {
+    const { config, securityHub } = session.clients;
+    this.report = new ConfigReport(config, event.resultToken);
+    if (securityHub && event.resultToken !== TEST_MODE_RESULT_TOKEN) {
+      this.securityHub = {
+        client: securityHub,
+        findings: new FindingImport(securityHub, { log: logger }),
+        context: { partition, accountId: event.accountId, configRuleName: event.configRuleName },
+      };
+    }
+  }
+
+  /** Delivers one batch (at most 100) to Config, then its accepted evaluations to Security Hub. */
+  async send(batch: readonly ResourceEvaluation[]): Promise<void> {
+    this.batches += 1;
+    for (const evaluation of batch) this.logger.debug('Evaluation', evaluationLogFields(evaluation));
+    const accepted = await this.report.send(batch);
+    const imported = this.securityHub && (await this.importFindings(this.securityHub, accepted));
+    this.logger.info('Evaluations delivered', {
+      batch: this.batches,
+      evaluations: batch.length,
+      ...countsByCompliance(batch),
+      ...(accepted.length < batch.length && {
+        notAcceptedByConfig: batch.filter((e) => !accepted.includes(e)).map((e) => e.resourceId),
+      }),
+      ...(imported !== undefined && { findingsImported: imported }),
     });
   }
-  const { config, securityHub } = session.clients;
-  if (!securityHub || event.resultToken === TEST_MODE_RESULT_TOKEN) {
-    await putEvaluations(config, event.resultToken, evaluations);
-    return;
+
+  /** Throws Config's EvaluationDeliveryError first (logging Security Hub's as well), else FindingImportError. */
+  finish(): void {
+    try {
+      this.report.finish();
+    } catch (configError) {
+      try {
+        this.securityHub?.findings.finish();
+      } catch (importError) {
+        this.logger.error('Security Hub import failed as well', importError as Error);
+      }
+      throw configError;
+    }
+    this.securityHub?.findings.finish();
   }
-  let configError: EvaluationDeliveryError | undefined;
-  try {
-    await putEvaluations(config, event.resultToken, evaluations);
-  } catch (error) {
-    if (!(error instanceof EvaluationDeliveryError)) throw error;
-    configError = error;
+
+  /** Imports the findings of Config's accepted evaluations; returns how many Security Hub accepted. */
+  private async importFindings(
+    stage: SecurityHubStage,
+    accepted: readonly ResourceEvaluation[],
+  ): Promise<number> {
+    // The client's region is the one the findings are imported into: their ProductArn must name it.
+    stage.region ??= await stage.client.config.region();
+    const context: FindingContext = { ...stage.context, region: stage.region, deliveredAt: new Date() };
+    return stage.findings.importBatch(accepted.flatMap((evaluation) => toFinding(evaluation, context) ?? []));
   }
-  const undelivered = new Set(configError?.undelivered);
-  try {
-    await importFindings(
-      securityHub,
-      evaluations.filter((evaluation) => !undelivered.has(evaluation)),
-      { partition, accountId: event.accountId, configRuleName: event.configRuleName },
-      { log: logger },
-    );
-  } catch (error) {
-    if (!configError) throw error;
-    logger.error('Security Hub import failed as well', error as Error);
-  }
-  if (configError) throw configError;
+}
+
+function countsByCompliance(batch: readonly ResourceEvaluation[]): Partial<Record<ComplianceType, number>> {
+  const counts: Partial<Record<ComplianceType, number>> = {};
+  for (const { compliance } of batch) counts[compliance] = (counts[compliance] ?? 0) + 1;
+  return counts;
 }

@@ -1,8 +1,8 @@
 /**
- * The Security Hub stage (SECURITY_HUB_FINDINGS=import): after Config has its evaluations, the same results go
- * to Security Hub as findings (rule/asff/finding.ts) in the evaluated account and region, with
- * BatchImportFindings: at most 100 a call, built as they are sent (a sweep of 10,000 notebooks never holds
- * 10,000 findings), FailedFindings retried a few times, then the invocation fails loudly naming them.
+ * The Security Hub stage (SECURITY_HUB_FINDINGS=import): once Config has accepted a batch of evaluations, the
+ * same results go to Security Hub as findings (rule/asff/finding.ts) in the evaluated account and region, with
+ * BatchImportFindings: at most 100 a call, built batch by batch as they are sent (a sweep of 10,000 notebooks
+ * never holds 10,000 findings), FailedFindings retried a few times, then the invocation fails loudly naming them.
  *
  * Security Hub not enabled in that account and region is the user's choice, not an error: it is logged once as
  * a warning and nothing more is sent (Config still has every result). AWS documents it as every finding in
@@ -14,9 +14,7 @@ import {
   type ImportFindingsError,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import { type FindingContext, toFinding } from '../asff/finding';
-import { batchesOf, deliverBatch, type Sleep, undeliveredMessage } from './batches';
-import type { ResourceEvaluation } from './report';
+import { deliverBatch, type Sleep, undeliveredMessage } from './batches';
 
 export const MAX_FINDINGS_PER_CALL = 100;
 const NOT_ENABLED_CODES = ['InvalidAccess', 'InvalidAccessException'];
@@ -66,21 +64,23 @@ export class FindingImport {
     private readonly options: FindingImportOptions,
   ) {}
 
-  async importBatch(findings: readonly AwsSecurityFinding[]): Promise<void> {
+  /** Imports one batch of at most 100; returns how many findings Security Hub accepted. */
+  async importBatch(findings: readonly AwsSecurityFinding[]): Promise<number> {
     if (findings.length > MAX_FINDINGS_PER_CALL) {
       throw new RangeError(`at most ${MAX_FINDINGS_PER_CALL} findings per call, got ${findings.length}`);
     }
-    if (this.notEnabled || findings.length === 0) return;
+    if (this.notEnabled || findings.length === 0) return 0;
     const outcome = await deliverBatch(findings, (pending) => this.send(pending), this.options.sleep);
     if (outcome.thrown instanceof SecurityHubNotEnabled) {
       this.notEnabled = true;
       this.options.log.warn('Security Hub is not enabled in this account and region: no findings imported', {
         reason: outcome.thrown.message,
       });
-      return;
+      return 0;
     }
     this.unimported.push(...outcome.undelivered.map(idOf));
     if (outcome.thrown !== undefined) this.causes.push(outcome.thrown);
+    return findings.length - outcome.undelivered.length;
   }
 
   /** Throws FindingImportError when any finding was not accepted. */
@@ -112,29 +112,6 @@ export class FindingImport {
     }
     const ids = new Set(failed.map((failure) => failure.Id));
     return findings.filter((finding) => ids.has(finding.Id));
-  }
-}
-
-/** Imports a finding for every notebook evaluation, in batches of at most 100; throws FindingImportError. */
-export async function importFindings(
-  securityHub: SecurityHubClient,
-  evaluations: Iterable<ResourceEvaluation>,
-  context: Omit<FindingContext, 'region' | 'deliveredAt'>,
-  options: FindingImportOptions,
-): Promise<void> {
-  // The client's region is the one the findings are imported into: their ProductArn must name it.
-  const findingContext = { ...context, region: await securityHub.config.region(), deliveredAt: new Date() };
-  const run = new FindingImport(securityHub, options);
-  for (const batch of batchesOf(findingsOf(evaluations, findingContext), MAX_FINDINGS_PER_CALL)) {
-    await run.importBatch(batch);
-  }
-  run.finish();
-}
-
-function* findingsOf(evaluations: Iterable<ResourceEvaluation>, context: FindingContext) {
-  for (const evaluation of evaluations) {
-    const finding = toFinding(evaluation, context);
-    if (finding) yield finding;
   }
 }
 

@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { AccountSessions, InvalidContextError, ownAccount } from '../clients';
 import { parseRuleParameters } from '../parameters';
 import { type ChangeEvent, evaluateChange } from './change';
-import { deliver } from './deliver';
+import { Delivery, evaluationLogFields } from './deliver';
 import { parseInvokingEvent, parseRuleEvent } from './event';
 import { SweepIncompleteError, sweep } from './sweep';
 
@@ -39,6 +39,7 @@ export function createHandler(dependencies: HandlerDependencies): RuleHandler {
       logger.appendKeys({ messageType: invoking.messageType });
       const own = ownAccount(context.invokedFunctionArn);
       const session = dependencies.sessions.forAccount(event.accountId, own);
+      const delivery = new Delivery(event, session, own.partition, logger);
 
       if (invoking.messageType !== 'ScheduledNotification') {
         const evaluation = await evaluateChange(
@@ -48,7 +49,9 @@ export function createHandler(dependencies: HandlerDependencies): RuleHandler {
           parameters,
           logger,
         );
-        await deliver(event, session, own.partition, [evaluation], logger);
+        logger.info('Evaluation', evaluationLogFields(evaluation));
+        await delivery.send([evaluation]);
+        delivery.finish();
         return;
       }
       const remaining = context.getRemainingTimeInMillis();
@@ -58,6 +61,7 @@ export function createHandler(dependencies: HandlerDependencies): RuleHandler {
         orderingTimestamp: invoking.notificationTime,
         deadline: Date.now() + remaining - Math.min(MAX_DEADLINE_MARGIN_MS, remaining * 0.2),
         log: logger,
+        deliver: (batch) => delivery.send(batch),
         ...(dependencies.sweepConcurrency && { concurrency: dependencies.sweepConcurrency }),
       });
       for (const failure of result.failures)
@@ -65,13 +69,13 @@ export function createHandler(dependencies: HandlerDependencies): RuleHandler {
           notebook: failure.notebook,
           error: failure.error as Error,
         });
-      await deliver(event, session, own.partition, result.evaluations, logger);
       logger.info('Sweep finished', {
         notebooks: result.notebookCount,
-        evaluations: result.evaluations.length,
+        evaluations: result.delivered,
         failures: result.failures.length,
         notStarted: result.notStarted.length,
       });
+      delivery.finish();
       SweepIncompleteError.throwIfIncomplete(result);
     } catch (error) {
       logger.error('Evaluation failed', error as Error);

@@ -1,7 +1,8 @@
 /**
  * Delivering evaluations to Config: batches of at most 100, TestMode for the `TESTMODE` token, and
- * FailedEvaluations retried a few times before the invocation fails loudly (batches.ts). Every batch is
- * attempted even when an earlier one failed, so one bad batch does not withhold the others' results.
+ * FailedEvaluations retried a few times before the invocation fails loudly (batches.ts). A pipeline sends each
+ * batch as it is ready; every batch is attempted even when an earlier one failed, so one bad batch does not
+ * withhold the others' results, and `finish` fails loudly naming every evaluation Config did not accept.
  */
 import {
   type ConfigServiceClient,
@@ -12,7 +13,7 @@ import { MAX_ANNOTATION_LENGTH } from '../annotation';
 import type { ComplianceType, Verdict } from '../evaluate';
 import type { NotebookIdentity } from '../notebook';
 import { truncate } from '../text';
-import { batchesOf, deliverBatch, type Sleep, undeliveredMessage } from './batches';
+import { deliverBatch, type Sleep, undeliveredMessage } from './batches';
 
 export const MAX_EVALUATIONS_PER_CALL = 100;
 export { MAX_ANNOTATION_LENGTH };
@@ -48,24 +49,38 @@ export interface ReportOptions {
   readonly sleep?: Sleep;
 }
 
-export async function putEvaluations(
-  config: ConfigServiceClient,
-  resultToken: string,
-  evaluations: readonly ResourceEvaluation[],
-  options: ReportOptions = {},
-): Promise<void> {
-  const undelivered: ResourceEvaluation[] = [];
-  const causes: unknown[] = [];
-  for (const batch of batchesOf(evaluations, MAX_EVALUATIONS_PER_CALL)) {
+/** One invocation's evaluations for one result token, delivered batch by batch. */
+export class ConfigReport {
+  private readonly undelivered: ResourceEvaluation[] = [];
+  private readonly causes: unknown[] = [];
+
+  constructor(
+    private readonly config: ConfigServiceClient,
+    private readonly resultToken: string,
+    private readonly options: ReportOptions = {},
+  ) {}
+
+  /** Delivers one batch of at most 100; returns the evaluations Config accepted. */
+  async send(batch: readonly ResourceEvaluation[]): Promise<ResourceEvaluation[]> {
+    if (batch.length > MAX_EVALUATIONS_PER_CALL) {
+      throw new RangeError(`at most ${MAX_EVALUATIONS_PER_CALL} evaluations per call, got ${batch.length}`);
+    }
+    if (batch.length === 0) return [];
     const outcome = await deliverBatch(
       batch,
-      (pending) => putBatch(config, resultToken, pending),
-      options.sleep,
+      (pending) => putBatch(this.config, this.resultToken, pending),
+      this.options.sleep,
     );
-    undelivered.push(...outcome.undelivered);
-    if (outcome.thrown !== undefined) causes.push(outcome.thrown);
+    this.undelivered.push(...outcome.undelivered);
+    if (outcome.thrown !== undefined) this.causes.push(outcome.thrown);
+    const refused = new Set(outcome.undelivered);
+    return batch.filter((evaluation) => !refused.has(evaluation));
   }
-  if (undelivered.length > 0) throw new EvaluationDeliveryError(undelivered, causes);
+
+  /** Throws EvaluationDeliveryError when Config did not accept every evaluation sent. */
+  finish(): void {
+    if (this.undelivered.length > 0) throw new EvaluationDeliveryError(this.undelivered, this.causes);
+  }
 }
 
 /** Sends one batch and returns the evaluations Config reported as failed. */

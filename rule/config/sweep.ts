@@ -1,31 +1,38 @@
 /**
- * The periodic path. SageMaker is the source of truth (so notebooks Config missed are caught); each result
- * is filed under the resource id Config itself uses (ListDiscoveredResources), so it lands on the same
- * resource as a change-triggered result; notebooks this rule evaluated before that no longer exist become
- * NOT_APPLICABLE. Work runs with bounded concurrency and stops before the Lambda's deadline.
+ * The periodic path, as a pipeline. SageMaker is the source of truth (so notebooks Config missed are caught):
+ *
+ *   list (page by page) → describe + assess (bounded concurrency) → batches of 100 → deliver (as they are ready)
+ *
+ * with Config's inventory and this rule's earlier results read alongside (inventory.ts). Each result is filed
+ * under the resource id Config itself uses, settled when its batch is delivered; notebooks with an earlier
+ * result that no longer exist become NOT_APPLICABLE once the listing is complete. Nothing holds every notebook:
+ * at most two listing pages, the notebooks being evaluated and MAX_BATCHES_WAITING batches of results (new work
+ * waits when delivery falls behind). No new notebook is started after the deadline.
  */
-import {
-  type ConfigServiceClient,
-  paginateGetComplianceDetailsByConfigRule,
-  paginateListDiscoveredResources,
-  type ResourceType,
-} from '@aws-sdk/client-config-service';
-import pLimit from 'p-limit';
+import type { NotebookInstanceSummary } from '@aws-sdk/client-sagemaker';
 import { assessNotebook } from '../assess';
 import type { AccountSession } from '../clients';
 import { identityFromSummary } from '../notebook';
 import type { RuleParameters } from '../parameters';
-import { describeNotebook, listNotebookInstances, withTags } from '../sagemaker';
+import { describeNotebook, notebookSummaries, withTags } from '../sagemaker';
+import { describeError } from '../text';
+import { BatchQueue } from './batch-queue';
 import { NOTEBOOK_RESOURCE_TYPE } from './event';
-import type { ResourceEvaluation } from './report';
+import {
+  type ConfigResourceIds,
+  configResourceIds,
+  type InventoryLog,
+  priorResourceIds,
+  reconcileId,
+  vanishedIds,
+} from './inventory';
+import { MAX_EVALUATIONS_PER_CALL, type ResourceEvaluation } from './report';
 
 export const DEFAULT_SWEEP_CONCURRENCY = 16;
-const NOTEBOOK_NAME = /^[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62}$/;
-const NOTEBOOK_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:notebook-instance\/[a-z0-9-]+$/;
+/** Full batches that may wait for delivery (e.g. while Config's inventory is still being read). */
+export const MAX_BATCHES_WAITING = 10;
 
-export interface SweepLog {
-  warn(message: string, extra: Record<string, unknown>): void;
-}
+export type SweepLog = InventoryLog;
 
 export interface SweepOptions {
   readonly parameters: RuleParameters;
@@ -37,6 +44,8 @@ export interface SweepOptions {
   readonly deadline?: number;
   readonly now?: () => number;
   readonly log: SweepLog;
+  /** Takes each batch of at most 100 evaluations as it is ready, one batch at a time, sorted by resource id. */
+  readonly deliver: (batch: readonly ResourceEvaluation[]) => Promise<void>;
 }
 
 export interface SweepFailure {
@@ -45,12 +54,18 @@ export interface SweepFailure {
 }
 
 export interface SweepResult {
-  readonly evaluations: ResourceEvaluation[];
+  /** Notebooks SageMaker listed. */
+  readonly notebookCount: number;
+  /** Evaluations handed to `deliver` (vanished notebooks included). */
+  readonly delivered: number;
   /** Notebooks whose evaluation failed: reported loudly by the caller, never guessed. */
   readonly failures: SweepFailure[];
   /** Notebooks not started because the deadline came first. */
   readonly notStarted: string[];
-  readonly notebookCount: number;
+  /** The listing failed part-way: the rest of the account was not evaluated, and nothing was marked gone. */
+  readonly listingError?: unknown;
+  /** This rule's earlier results could not be read: notebooks that vanished were not marked gone. */
+  readonly priorResultsError?: unknown;
 }
 
 /** Some notebooks were not evaluated: the invocation fails loudly instead of reporting part of the account. */
@@ -58,9 +73,16 @@ export class SweepIncompleteError extends Error {
   override readonly name = 'SweepIncompleteError';
 
   static throwIfIncomplete(result: SweepResult): void {
-    const { failures, notStarted, notebookCount } = result;
-    if (failures.length === 0 && notStarted.length === 0) return;
+    const { failures, notStarted, notebookCount, listingError, priorResultsError } = result;
+    // Nothing listed at all: the listing's own error says it best.
+    if (listingError !== undefined && notebookCount === 0 && priorResultsError === undefined)
+      throw listingError;
     const parts = [
+      ...(listingError !== undefined
+        ? [
+            `listing notebooks failed after ${notebookCount} (${describeError(listingError)}): the rest were not evaluated and no notebook was marked as gone`,
+          ]
+        : []),
       ...(failures.length > 0
         ? [
             `${failures.length} of ${notebookCount} notebook(s) could not be evaluated (${failures
@@ -77,149 +99,150 @@ export class SweepIncompleteError extends Error {
             `${notStarted.length} of ${notebookCount} notebook(s) were not started before the Lambda deadline (raise the timeout or the concurrency)`,
           ]
         : []),
+      ...(priorResultsError !== undefined
+        ? [
+            `earlier results could not be read (${describeError(priorResultsError)}): notebooks that no longer exist were not marked NOT_APPLICABLE`,
+          ]
+        : []),
     ];
+    if (parts.length === 0) return;
     throw new SweepIncompleteError(`Periodic sweep incomplete: ${parts.join('; ')}`, {
-      cause: failures[0]?.error,
+      cause: listingError ?? failures[0]?.error ?? priorResultsError,
     });
   }
 }
 
+/** An evaluation whose resource id is settled once Config's inventory is known (when its batch is delivered). */
+type PendingEvaluation = (configIds: ConfigResourceIds) => ResourceEvaluation;
+
 export async function sweep(session: AccountSession, options: SweepOptions): Promise<SweepResult> {
-  const { sagemaker, config } = session.clients;
-  const [summaries, configIds, priorIds] = await Promise.all([
-    listNotebookInstances(sagemaker),
-    configResourceIds(config, options.log),
-    options.configRuleName ? priorResourceIds(config, options.configRuleName) : Promise.resolve([]),
-  ]);
+  const { config } = session.clients;
+  const { log } = options;
+  const inventory = configResourceIds(config, log);
+  const priors = options.configRuleName
+    ? settled(priorResourceIds(config, options.configRuleName))
+    : Promise.resolve({ value: [] });
+  let delivered = 0;
+  const queue = new BatchQueue<PendingEvaluation>(
+    MAX_EVALUATIONS_PER_CALL,
+    MAX_BATCHES_WAITING,
+    async (pending) => {
+      const configIds = await inventory;
+      const batch = pending.map((evaluation) => evaluation(configIds)).sort(byResourceId);
+      delivered += batch.length;
+      await options.deliver(batch);
+    },
+  );
+
+  const listing = await evaluateListed(session, options, queue);
+  const prior = await priors;
+  if (listing.error === undefined && 'value' in prior) {
+    for (const resourceId of vanishedIds(prior.value, listing.keys, await inventory, log)) {
+      await queue.add(() => ({
+        compliance: 'NOT_APPLICABLE',
+        annotation: NO_LONGER_EXISTS,
+        ...target(resourceId, options),
+      }));
+    }
+  }
+  await queue.close();
+  return {
+    notebookCount: listing.count,
+    delivered,
+    failures: listing.failures,
+    notStarted: listing.notStarted,
+    ...(listing.error !== undefined && { listingError: listing.error }),
+    ...('error' in prior && { priorResultsError: prior.error }),
+  };
+}
+
+const NO_LONGER_EXISTS = 'Notebook instance no longer exists';
+
+interface Listing {
+  readonly count: number;
+  /** Lowercased name and ARN of every notebook listed (for the vanished check). */
+  readonly keys: Set<string>;
+  readonly failures: SweepFailure[];
+  readonly notStarted: string[];
+  readonly error?: unknown;
+}
+
+/** Lists notebooks and evaluates each, `concurrency` at a time, as the pages arrive. */
+async function evaluateListed(
+  session: AccountSession,
+  options: SweepOptions,
+  queue: BatchQueue<PendingEvaluation>,
+): Promise<Listing> {
+  const concurrency = options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY;
   const now = options.now ?? Date.now;
-  const limit = pLimit(options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY);
-  const tagsNeeded = options.parameters.exemptionTagKey !== undefined;
-  const evaluations: ResourceEvaluation[] = [];
+  const keys = new Set<string>();
   const failures: SweepFailure[] = [];
   const notStarted: string[] = [];
-  const liveIds = new Set<string>();
-
-  await Promise.all(
-    summaries.map((summary) =>
-      limit(async () => {
-        const name = summary.NotebookInstanceName ?? '';
-        const resourceId = reconcileId(name, summary.NotebookInstanceArn, configIds, options.log);
-        for (const key of [resourceId, name, summary.NotebookInstanceArn])
-          if (key) liveIds.add(key.toLowerCase());
-        if (options.deadline !== undefined && now() >= options.deadline) {
-          notStarted.push(name);
-          return;
-        }
-        try {
-          let notebook = await describeNotebook(sagemaker, name, tagsNeeded);
-          let verdict = notebook
-            ? await assessNotebook(notebook, session.network, options.parameters)
-            : ({ compliance: 'NOT_APPLICABLE', annotation: 'Notebook instance no longer exists' } as const);
-          if (notebook && verdict.compliance === 'NON_COMPLIANT' && !tagsNeeded) {
-            // Its tags say who owns it, and so where to fix it (EC2 facts come from the cache this time).
-            notebook = await withTags(sagemaker, notebook);
-            verdict = await assessNotebook(notebook, session.network, options.parameters);
-          }
-          evaluations.push({
-            ...verdict,
-            ...target(resourceId, options),
-            notebook: notebook ?? identityFromSummary(summary),
-          });
-        } catch (error) {
-          failures.push({ notebook: name, error });
-        }
-      }),
-    ),
-  );
-
-  const vanished = [...new Set(priorIds)].filter(
-    (id) => !liveIds.has(id.toLowerCase()) && isSafelyVanished(id, configIds, options.log),
-  );
-  for (const resourceId of vanished) {
-    evaluations.push({
-      compliance: 'NOT_APPLICABLE',
-      annotation: 'Notebook instance no longer exists',
-      ...target(resourceId, options),
-    });
+  const running = new Set<Promise<void>>();
+  let count = 0;
+  let error: unknown;
+  try {
+    for await (const summary of notebookSummaries(session.clients.sagemaker)) {
+      count += 1;
+      const name = summary.NotebookInstanceName ?? '';
+      for (const key of [name, summary.NotebookInstanceArn]) if (key) keys.add(key.toLowerCase());
+      while (running.size >= concurrency) await Promise.race(running);
+      if (options.deadline !== undefined && now() >= options.deadline) {
+        notStarted.push(name);
+        continue;
+      }
+      const task = evaluateNotebook(session, options, summary, queue).catch((failure: unknown) => {
+        failures.push({ notebook: name, error: failure });
+      });
+      running.add(task);
+      void task.finally(() => running.delete(task));
+    }
+  } catch (listingError) {
+    error = listingError;
   }
-  // Concurrent work finishes in any order; sorting keeps the output the same for the same account.
-  evaluations.sort((a, b) => a.resourceId.localeCompare(b.resourceId));
-  return { evaluations, failures, notStarted, notebookCount: summaries.length };
+  await Promise.all(running);
+  return { count, keys, failures, notStarted, ...(error !== undefined && { error }) };
+}
+
+/** One listed notebook: describe → assess → its result waits in the queue for its batch. */
+async function evaluateNotebook(
+  session: AccountSession,
+  options: SweepOptions,
+  summary: NotebookInstanceSummary,
+  queue: BatchQueue<PendingEvaluation>,
+): Promise<void> {
+  const name = summary.NotebookInstanceName ?? '';
+  const { sagemaker } = session.clients;
+  const tagsNeeded = options.parameters.exemptionTagKey !== undefined;
+  let notebook = await describeNotebook(sagemaker, name, tagsNeeded);
+  let verdict = notebook
+    ? await assessNotebook(notebook, session.network, options.parameters)
+    : ({ compliance: 'NOT_APPLICABLE', annotation: NO_LONGER_EXISTS } as const);
+  if (notebook && verdict.compliance === 'NON_COMPLIANT' && !tagsNeeded) {
+    // Its tags say who owns it, and so where to fix it (EC2 facts come from the cache this time).
+    notebook = await withTags(sagemaker, notebook);
+    verdict = await assessNotebook(notebook, session.network, options.parameters);
+  }
+  const identity = notebook ?? identityFromSummary(summary);
+  await queue.add((configIds) => ({
+    ...verdict,
+    ...target(reconcileId(name, summary.NotebookInstanceArn, configIds, options.log), options),
+    notebook: identity,
+  }));
 }
 
 function target(resourceId: string, options: SweepOptions) {
   return { resourceType: NOTEBOOK_RESOURCE_TYPE, resourceId, orderingTimestamp: options.orderingTimestamp };
 }
 
-/** Config's inventory as lowercased name/id → Config's resource id; undefined when Config refuses the call. */
-async function configResourceIds(
-  config: ConfigServiceClient,
-  log: SweepLog,
-): Promise<Map<string, string> | undefined> {
-  const ids = new Map<string, string>();
+function byResourceId(a: ResourceEvaluation, b: ResourceEvaluation): number {
+  return a.resourceId.localeCompare(b.resourceId);
+}
+
+async function settled<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
   try {
-    const pages = paginateListDiscoveredResources(
-      { client: config, pageSize: 100 },
-      // The SDK's ResourceType enum lags the service and lacks this type.
-      { resourceType: NOTEBOOK_RESOURCE_TYPE as ResourceType },
-    );
-    for await (const page of pages) {
-      for (const { resourceId, resourceName } of page.resourceIdentifiers ?? []) {
-        if (!resourceId) continue;
-        ids.set(resourceId.toLowerCase(), resourceId);
-        if (resourceName) ids.set(resourceName.toLowerCase(), resourceId);
-      }
-    }
+    return { value: await promise };
   } catch (error) {
-    log.warn('Config refused ListDiscoveredResources; results are filed under notebook names', {
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    });
-    return undefined;
+    return { error };
   }
-  return ids;
-}
-
-function reconcileId(
-  name: string,
-  arn: string | undefined,
-  configIds: Map<string, string> | undefined,
-  log: SweepLog,
-): string {
-  const known = configIds?.get(name.toLowerCase()) ?? (arn ? configIds?.get(arn.toLowerCase()) : undefined);
-  if (known) return known;
-  if (configIds)
-    log.warn('Config has no inventory entry for this notebook; filing under its name', { notebook: name });
-  return name;
-}
-
-/** Resource ids this rule has a COMPLIANT or NON_COMPLIANT result for. */
-async function priorResourceIds(config: ConfigServiceClient, configRuleName: string): Promise<string[]> {
-  const ids: string[] = [];
-  const pages = paginateGetComplianceDetailsByConfigRule(
-    { client: config, pageSize: 100 },
-    { ConfigRuleName: configRuleName, ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT'] },
-  );
-  for await (const page of pages) {
-    for (const result of page.EvaluationResults ?? []) {
-      const qualifier = result.EvaluationResultIdentifier?.EvaluationResultQualifier;
-      if (qualifier?.ResourceType === NOTEBOOK_RESOURCE_TYPE && qualifier.ResourceId)
-        ids.push(qualifier.ResourceId);
-    }
-  }
-  return ids;
-}
-
-/**
- * Without Config's inventory an earlier id that matches no live notebook may still be one (filed under an id
- * we cannot map): only ids shaped like a notebook name or ARN are then known to be gone.
- */
-function isSafelyVanished(id: string, configIds: Map<string, string> | undefined, log: SweepLog): boolean {
-  if (configIds || NOTEBOOK_NAME.test(id) || NOTEBOOK_ARN.test(id)) return true;
-  log.warn(
-    'Earlier result matches no live notebook but cannot be mapped without Config inventory; left as is',
-    {
-      resourceId: id,
-    },
-  );
-  return false;
 }

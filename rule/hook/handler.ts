@@ -11,7 +11,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { AccountSessions, ownAccount } from '../clients';
 import { parseRuleParameters, type RuleParameters } from '../parameters';
-import { truncate } from '../text';
+import { describeError, truncate } from '../text';
 import { type Decision, decide } from './decide';
 import { type HookResponse, MESSAGE_LIMIT, messageLimit, parseHookRequest, requestToken } from './request';
 
@@ -63,9 +63,12 @@ export function createHookHandler(dependencies: HookDependencies): HookHandler {
       return respond(decision, token, limit);
     } catch (error) {
       logger.error('Hook could not evaluate the request', error as Error);
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       return respond(
-        { hookStatus: 'FAILED', errorCode: 'InternalFailure', message: `Could not evaluate: ${reason}` },
+        {
+          hookStatus: 'FAILED',
+          errorCode: 'InternalFailure',
+          message: `Could not evaluate: ${describeError(error)}`,
+        },
         token,
         limit,
       );

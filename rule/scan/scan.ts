@@ -15,6 +15,7 @@ import {
 } from '../evaluate';
 import { type Notebook, notebookFromCloudFormation } from '../notebook';
 import type { RuleParameters } from '../parameters';
+import { describeError } from '../text';
 import { type LiveNetwork, plannedFacts } from './facts';
 import type { PlannedFile, PlannedNotebook, SourceLocation } from './planned';
 
@@ -66,7 +67,7 @@ async function scanNotebook(
       name: prepared.notebook.name,
       failed: [],
       unevaluated: [],
-      error: errorText(error),
+      error: describeError(error),
     };
   }
 }
@@ -89,7 +90,7 @@ export function prepareNotebook(
   try {
     return { notebook: notebookFromCloudFormation(planned.properties, location.name) };
   } catch (error) {
-    return { result: { location, name, failed: [], unevaluated: [], error: errorText(error) } };
+    return { result: { location, name, failed: [], unevaluated: [], error: describeError(error) } };
   }
 }
 
@@ -110,10 +111,6 @@ export function judgeNotebook(
     failed: results.failed,
     unevaluated: results.unevaluated,
   };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** The checks the parameters turn on (S2 always). */

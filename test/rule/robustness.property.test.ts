@@ -79,6 +79,7 @@ function mockNetwork(publicRoute: boolean): void {
     RouteTables: [
       {
         RouteTableId: 'rtb-0123456789abcdef0',
+        VpcId: VPC,
         Associations: [{ Main: true }],
         Routes: [
           publicRoute

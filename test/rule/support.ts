@@ -71,6 +71,7 @@ export function testHandler(options: TestHandlerOptions = {}) {
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
   const warn = vi.spyOn(logger, 'warn');
   const info = vi.spyOn(logger, 'info');
+  const debug = vi.spyOn(logger, 'debug');
   const error = vi.spyOn(logger, 'error');
   const sessions = new AccountSessions({
     region: 'ap-northeast-1',
@@ -84,7 +85,7 @@ export function testHandler(options: TestHandlerOptions = {}) {
     logger,
     ...(options.sweepConcurrency && { sweepConcurrency: options.sweepConcurrency }),
   });
-  return { handler, sessions, logs: { warn, info, error } };
+  return { handler, sessions, logs: { warn, info, debug, error } };
 }
 
 /** Every evaluation sent to PutEvaluations, in order, across calls. */

@@ -193,21 +193,31 @@ describe('dist/rule/index.js with SECURITY_HUB_FINDINGS=import', () => {
     scheduledEvent({ ruleParameters: inventory.ruleParameters ?? {} }),
   ];
 
-  it('a sweep of 250 notebooks: ⌈N/100⌉ imports after every PutEvaluations, one finding per evaluation', async () => {
+  it('a sweep of 250 notebooks: each batch imported right after Config took it, one finding per evaluation', async () => {
     const inventory = createSyntheticAccount({ notebooks: 250 });
     const fake = await serve(inventory);
     const { results } = await invokeBundle(fake, sweepOf(inventory), IMPORT);
     expect(results[0]?.ok).toBe(true);
     const evaluations = fake.state.storedEvaluations().length;
-    const operations = fake.requests.entries.map((entry) => entry.operation);
-    const imports = fake.requests.ofOperation('BatchImportFindings');
-    expect(imports).toHaveLength(Math.ceil(evaluations / 100));
-    expect(imports.map((call) => (call.input.Findings as unknown[]).length)).toEqual([
-      100,
-      100,
-      evaluations - 200,
-    ]);
-    expect(operations.lastIndexOf('PutEvaluations')).toBeLessThan(operations.indexOf('BatchImportFindings'));
+    const deliveries = fake.requests.entries.filter((entry) =>
+      ['PutEvaluations', 'BatchImportFindings'].includes(entry.operation),
+    );
+    expect(deliveries.map((entry) => entry.operation)).toEqual(
+      Array.from({ length: Math.ceil(evaluations / 100) }, () => [
+        'PutEvaluations',
+        'BatchImportFindings',
+      ]).flat(),
+    );
+    for (let index = 0; index < deliveries.length; index += 2) {
+      const put = deliveries[index]?.input.Evaluations as { ComplianceResourceId: string }[];
+      const imported = deliveries[index + 1]?.input.Findings as { Resources: { Id: string }[] }[];
+      // Config files a notebook under its ARN, or its name when missing from Config's inventory; a finding's
+      // resource is always the ARN: the same notebooks, in the same order.
+      const notebookOf = (id = '') => id.split('/').at(-1);
+      expect(imported.map((finding) => notebookOf(finding.Resources[0]?.Id))).toEqual(
+        put.map((evaluation) => notebookOf(evaluation.ComplianceResourceId)),
+      );
+    }
     const findings = fake.state.securityHub.findings();
     expect(findings).toHaveLength(evaluations);
     const gone = findings.filter((finding) =>

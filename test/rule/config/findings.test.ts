@@ -10,7 +10,7 @@ import { findingId, toFinding } from '../../../rule/asff/finding';
 import {
   FindingImport,
   FindingImportError,
-  importFindings,
+  type FindingImportOptions,
   MAX_FINDINGS_PER_CALL,
 } from '../../../rule/config/findings';
 import type { ResourceEvaluation } from '../../../rule/config/report';
@@ -35,7 +35,23 @@ function securityHub() {
   return { offline, client, log, options: { log, sleep: noSleep } };
 }
 
-describe('importFindings', () => {
+/** What the delivery stage does: each batch of up to 100 evaluations as findings, then finish. */
+async function importFindings(
+  client: SecurityHubClient,
+  all: readonly ResourceEvaluation[],
+  context: typeof CONTEXT,
+  options: FindingImportOptions,
+): Promise<void> {
+  const run = new FindingImport(client, options);
+  const findingContext = { ...context, region: await client.config.region(), deliveredAt: new Date() };
+  for (let start = 0; start < all.length; start += MAX_FINDINGS_PER_CALL) {
+    const batch = all.slice(start, start + MAX_FINDINGS_PER_CALL);
+    await run.importBatch(batch.flatMap((evaluation) => toFinding(evaluation, findingContext) ?? []));
+  }
+  run.finish();
+}
+
+describe('FindingImport, batch after batch', () => {
   it('imports 250 evaluations in 3 calls of at most 100, each finding once', async () => {
     const { offline, client, options } = securityHub();
     await importFindings(client, evaluations(250), CONTEXT, options);
@@ -138,8 +154,8 @@ describe('FindingImport (per batch, for a pipeline)', () => {
     if (!a?.Id || !b) throw new Error('no findings');
     offline.state.securityHub.failFindingsFor(a.Id);
     const run = new FindingImport(client, options);
-    await run.importBatch([a]);
-    await run.importBatch([b]);
+    expect(await run.importBatch([a])).toBe(0);
+    expect(await run.importBatch([b])).toBe(1);
     expect(offline.state.securityHub.findings()).toHaveLength(1);
     expect(() => run.finish()).toThrow(FindingImportError);
   });

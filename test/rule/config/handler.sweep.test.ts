@@ -2,6 +2,7 @@ import {
   GetComplianceDetailsByConfigRuleCommand,
   ListDiscoveredResourcesCommand,
   PutEvaluationsCommand,
+  type PutEvaluationsCommandInput,
 } from '@aws-sdk/client-config-service';
 import { DescribeRouteTablesCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import {
@@ -11,6 +12,8 @@ import {
   ListTagsCommand,
 } from '@aws-sdk/client-sagemaker';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { EvaluationDeliveryError } from '../../../rule/config/report';
+import { MAX_BATCHES_WAITING } from '../../../rule/config/sweep';
 import { lambdaContext, RULE_NAME, SCHEDULED_TIME, scheduledEvent } from '../../fixtures/events';
 import {
   configMock,
@@ -20,6 +23,7 @@ import {
   SUBNET,
   sagemakerMock,
   testHandler,
+  VPC,
 } from '../support';
 
 const TYPE = 'AWS::SageMaker::NotebookInstance';
@@ -32,12 +36,16 @@ interface TestNotebook {
   readonly tags?: Record<string, string>;
 }
 
-/** Mocks SageMaker for these notebooks: paginated listing (pages of 100), Describe and ListTags per notebook. */
-function mockNotebooks(notebooks: readonly TestNotebook[]): void {
+/**
+ * Mocks SageMaker for these notebooks: paginated listing (pages of 100), Describe and ListTags per notebook.
+ * `calls`, when given, gets `list:<page>` and `describe` in the order the calls are made.
+ */
+function mockNotebooks(notebooks: readonly TestNotebook[], calls?: string[]): void {
   const pages: (readonly TestNotebook[])[] = [];
   for (let i = 0; i < Math.max(notebooks.length, 1); i += 100) pages.push(notebooks.slice(i, i + 100));
   sagemakerMock.on(ListNotebookInstancesCommand).callsFake(({ NextToken }: { NextToken?: string }) => {
     const index = NextToken ? Number(NextToken) : 0;
+    calls?.push(`list:${index}`);
     return {
       NotebookInstances: (pages[index] ?? []).map((n) => ({
         NotebookInstanceName: n.name,
@@ -51,6 +59,7 @@ function mockNotebooks(notebooks: readonly TestNotebook[]): void {
   sagemakerMock
     .on(DescribeNotebookInstanceCommand)
     .callsFake(({ NotebookInstanceName }: { NotebookInstanceName: string }) => {
+      calls?.push('describe');
       const notebook = byName.get(NotebookInstanceName);
       if (!notebook) throw Object.assign(new Error('RecordNotFound'), { name: 'ValidationException' });
       const description: DescribeNotebookInstanceOutput = {
@@ -134,7 +143,7 @@ describe('handler: ScheduledNotification (periodic sweep)', () => {
       RouteTables: [
         {
           RouteTableId: 'rtb-0123456789abcdef0',
-          VpcId: 'vpc-0123456789abcdef0',
+          VpcId: VPC,
           Associations: [{ SubnetId: SUBNET }],
           Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-0123456789abcdef0' }],
         },
@@ -300,5 +309,140 @@ describe('handler: ScheduledNotification (periodic sweep)', () => {
       name: 'AccessDeniedException',
     });
     expect(configMock).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+});
+
+describe('handler: the sweep as a pipeline', () => {
+  const many = (count: number) => Array.from({ length: count }, (_, i) => ({ name: `nb-${i}` }));
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('delivers as it goes: the first PutEvaluations before the last listing page is asked for', async () => {
+    const calls: string[] = [];
+    mockNotebooks(many(500), calls);
+    configMock.on(PutEvaluationsCommand).callsFake(() => {
+      calls.push('put');
+      return { FailedEvaluations: [] };
+    });
+    const { handler } = testHandler({ sweepConcurrency: 8 });
+    await handler(scheduledEvent(), lambdaContext());
+    expect(calls.filter((call) => call === 'put')).toHaveLength(5);
+    expect(calls.indexOf('put')).toBeLessThan(calls.indexOf('list:4'));
+    // The listing runs at most one page ahead of the notebooks being described.
+    for (const page of [2, 3, 4]) {
+      const described = calls.slice(0, calls.indexOf(`list:${page}`)).filter((call) => call === 'describe');
+      expect(described.length).toBeGreaterThanOrEqual((page - 1) * 100 - 8);
+    }
+  });
+
+  it('describes at most SWEEP_CONCURRENCY notebooks at once', async () => {
+    mockNotebooks(many(120));
+    let inFlight = 0;
+    let most = 0;
+    sagemakerMock.on(DescribeNotebookInstanceCommand).callsFake(async ({ NotebookInstanceName }) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await tick();
+      inFlight -= 1;
+      return {
+        NotebookInstanceName,
+        NotebookInstanceArn: arnOf(NotebookInstanceName),
+        DirectInternetAccess: 'Enabled',
+      };
+    });
+    const { handler } = testHandler({ sweepConcurrency: 5 });
+    await handler(scheduledEvent(), lambdaContext());
+    expect(most).toBe(5);
+    expect(putEvaluationsSent()).toHaveLength(120);
+  });
+
+  it('when delivery falls behind, new notebooks wait: a bounded number of results is held', async () => {
+    const calls: string[] = [];
+    mockNotebooks(many(3_000), calls);
+    const releases: Array<() => void> = [];
+    configMock
+      .on(PutEvaluationsCommand)
+      .callsFake(() => new Promise((resolve) => releases.push(() => resolve({ FailedEvaluations: [] }))));
+    const { handler } = testHandler({ sweepConcurrency: 8 });
+    const sweeping = handler(scheduledEvent(), lambdaContext());
+    // Config holds the first batch: at most MAX_BATCHES_WAITING full batches, one partial batch and the
+    // notebooks being evaluated are held; describing stops.
+    const describes = () => calls.filter((call) => call === 'describe').length;
+    let described = 0;
+    for (let unchanged = 0; unchanged < 20; ) {
+      await tick();
+      unchanged = describes() === described ? unchanged + 1 : 0;
+      described = describes();
+    }
+    expect(releases).toHaveLength(1);
+    expect(described).toBeGreaterThanOrEqual(MAX_BATCHES_WAITING * 100);
+    expect(described).toBeLessThanOrEqual((MAX_BATCHES_WAITING + 1) * 100 + 8);
+    let done = false;
+    void sweeping.finally(() => {
+      done = true;
+    });
+    while (!done) {
+      releases.shift()?.();
+      await tick();
+    }
+    await sweeping;
+    expect(new Set(putEvaluationsSent().map((e) => e.ComplianceResourceId)).size).toBe(3_000);
+  });
+
+  it('a listing page failing part-way: what was listed is delivered, nothing is marked gone, then it fails loudly', async () => {
+    mockNotebooks(many(250));
+    mockPriorResults(['deleted-last-week']);
+    sagemakerMock
+      .on(ListNotebookInstancesCommand, { NextToken: '2' })
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const { handler } = testHandler();
+    await expect(handler(scheduledEvent(), lambdaContext())).rejects.toThrow(
+      'Periodic sweep incomplete: listing notebooks failed after 200 (ThrottlingException: Rate exceeded): ' +
+        'the rest were not evaluated and no notebook was marked as gone',
+    );
+    expect(putEvaluationsSent()).toHaveLength(200);
+    expect(byId()['deleted-last-week']).toBeUndefined();
+  });
+
+  it('a batch Config refuses mid-stream: the other batches are still delivered, then it fails naming the refused', async () => {
+    mockNotebooks(many(250));
+    configMock.on(PutEvaluationsCommand).callsFake(({ Evaluations = [] }: PutEvaluationsCommandInput) => {
+      if (Evaluations.some((evaluation) => evaluation.ComplianceResourceId === 'nb-150'))
+        throw Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
+      return { FailedEvaluations: [] };
+    });
+    const { handler } = testHandler();
+    const failure = await handler(scheduledEvent(), lambdaContext()).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EvaluationDeliveryError);
+    expect((failure as EvaluationDeliveryError).undelivered).toHaveLength(100);
+    expect((failure as Error).message).toMatch(
+      /^Config did not accept 100 evaluation\(s\) \(.*, …\): AccessDeniedException$/,
+    );
+    expect(configMock).toHaveReceivedCommandTimes(PutEvaluationsCommand, 3);
+  });
+
+  it('earlier results that cannot be read: every notebook is delivered, then it fails saying none was marked gone', async () => {
+    mockNotebooks(many(3));
+    configMock
+      .on(GetComplianceDetailsByConfigRuleCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const { handler } = testHandler();
+    await expect(handler(scheduledEvent(), lambdaContext())).rejects.toThrow(
+      'Periodic sweep incomplete: earlier results could not be read (AccessDeniedException: denied): ' +
+        'notebooks that no longer exist were not marked NOT_APPLICABLE',
+    );
+    expect(putEvaluationsSent()).toHaveLength(3);
+  });
+
+  it('logs one INFO line per batch and one DEBUG line per evaluation', async () => {
+    mockNotebooks(many(150));
+    const { handler, logs } = testHandler();
+    await handler(scheduledEvent(), lambdaContext());
+    const delivered = logs.info.mock.calls.filter(([message]) => message === 'Evaluations delivered');
+    expect(delivered.map(([, fields]) => fields)).toEqual([
+      { batch: 1, evaluations: 100, COMPLIANT: 100 },
+      { batch: 2, evaluations: 50, COMPLIANT: 50 },
+    ]);
+    expect(logs.info.mock.calls.filter(([message]) => message === 'Evaluation')).toHaveLength(0);
+    expect(logs.debug.mock.calls.filter(([message]) => message === 'Evaluation')).toHaveLength(150);
   });
 });

@@ -2,9 +2,11 @@ import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-conf
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  ConfigReport,
   EvaluationDeliveryError,
   MAX_ANNOTATION_LENGTH,
-  putEvaluations,
+  MAX_EVALUATIONS_PER_CALL,
+  type ReportOptions,
   type ResourceEvaluation,
 } from '../../../rule/config/report';
 import { TRUNCATION_MARKER } from '../../../rule/text';
@@ -34,7 +36,30 @@ const failed = (id: string) => ({
 
 beforeEach(() => configMock.reset());
 
-describe('putEvaluations', () => {
+/** What a pipeline does: every batch of 100 sent as it comes, then finish. */
+async function putEvaluations(
+  client: ConfigServiceClient,
+  token: string,
+  all: readonly ResourceEvaluation[],
+  options: ReportOptions,
+): Promise<void> {
+  const report = new ConfigReport(client, token, options);
+  for (let start = 0; start < all.length; start += MAX_EVALUATIONS_PER_CALL) {
+    await report.send(all.slice(start, start + MAX_EVALUATIONS_PER_CALL));
+  }
+  report.finish();
+}
+
+describe('ConfigReport', () => {
+  it('answers each batch with what Config accepted, and refuses a batch over 100 without sending it', async () => {
+    configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [failed('notebook-0001')] });
+    const report = new ConfigReport(config, 'token', noWait);
+    const accepted = await report.send(evaluations(3));
+    expect(accepted.map((evaluation) => evaluation.resourceId)).toEqual(['notebook-0000', 'notebook-0002']);
+    await expect(report.send(evaluations(MAX_EVALUATIONS_PER_CALL + 1))).rejects.toThrow(RangeError);
+    expect(() => report.finish()).toThrow('Config did not accept 1 evaluation(s) (notebook-0001)');
+  });
+
   it('sends batches of at most 100, every evaluation exactly once', async () => {
     configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
     await putEvaluations(config, 'token', evaluations(250), noWait);
