@@ -1,7 +1,8 @@
 /**
  * SDK clients, created once per account and reused across warm invocations. They use the SDK's default
- * configuration (region, credentials and AWS_ENDPOINT_URL* from the environment) with adaptive retry, so the
- * same bundle runs in Lambda and against a local fake endpoint.
+ * configuration (region, credentials and AWS_ENDPOINT_URL* from the environment) with the SDK's adaptive retry,
+ * each client pacing its calls to the rate its service allows (pacing.ts), so the same bundle runs in Lambda
+ * and against a local fake endpoint.
  *
  * Organization mode: when the event names another account, the clients assume MEMBER_ACCOUNT_ROLE_NAME there,
  * so evaluations are read from and reported into that member account — never into the Lambda's own.
@@ -11,6 +12,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -20,6 +22,7 @@ import type {
   RequestHandler,
 } from '@smithy/types';
 import { NetworkFactsLookup } from './network';
+import { ThrottlePacer } from './pacing';
 
 export interface RuleClients {
   readonly config: ConfigServiceClient;
@@ -54,21 +57,31 @@ export const DEFAULT_MAX_ATTEMPTS = 5;
 
 export function createRuleClients(settings: ClientSettings = {}): RuleClients {
   const common = {
-    // The SDK's own settings (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS) win over these defaults when set.
-    ...(!process.env.AWS_RETRY_MODE && { retryMode: 'adaptive' }),
-    ...(settings.maxAttempts
-      ? { maxAttempts: settings.maxAttempts }
-      : !process.env.AWS_MAX_ATTEMPTS && { maxAttempts: DEFAULT_MAX_ATTEMPTS }),
     ...(settings.region && { region: settings.region }),
     ...(settings.credentials && { credentials: settings.credentials }),
     ...(settings.requestHandler && { requestHandler: settings.requestHandler }),
   } as const;
+  // Each client its own retry strategy, so that each service is paced to its own rate.
+  const withRetry = () => ({ ...common, ...retrySettings(settings.maxAttempts) });
   return {
-    config: new ConfigServiceClient(common),
-    sagemaker: new SageMakerClient(common),
-    ec2: new EC2Client(common),
-    ...(settings.securityHub && { securityHub: new SecurityHubClient(common) }),
+    config: new ConfigServiceClient(withRetry()),
+    sagemaker: new SageMakerClient(withRetry()),
+    ec2: new EC2Client(withRetry()),
+    ...(settings.securityHub && { securityHub: new SecurityHubClient(withRetry()) }),
   };
+}
+
+/**
+ * The SDK's adaptive retry with a ThrottlePacer, DEFAULT_MAX_ATTEMPTS attempts. The SDK's own settings win
+ * when set: AWS_MAX_ATTEMPTS the attempts, AWS_RETRY_MODE the whole strategy (the SDK's, unpaced by us).
+ */
+function retrySettings(maxAttempts: number | undefined) {
+  const fromEnvironment = Number(process.env.AWS_MAX_ATTEMPTS);
+  const attempts =
+    maxAttempts ??
+    (Number.isInteger(fromEnvironment) && fromEnvironment > 0 ? fromEnvironment : DEFAULT_MAX_ATTEMPTS);
+  if (process.env.AWS_RETRY_MODE) return { maxAttempts: attempts };
+  return { retryStrategy: new AdaptiveRetryStrategy(attempts, { rateLimiter: new ThrottlePacer() }) };
 }
 
 export class InvalidContextError extends Error {
