@@ -20,7 +20,10 @@ export interface InventoryLog {
   warn(message: string, extra: Record<string, unknown>): void;
 }
 
-/** Config's inventory as lowercased name/id → Config's resource id; undefined when Config refused the call. */
+/**
+ * Config's inventory as lowercased notebook name → Config's resource id (lowercased id → id for an entry
+ * without a name); undefined when Config refused the call.
+ */
 export type ConfigResourceIds = ReadonlyMap<string, string> | undefined;
 
 /** Config's inventory; never throws: when Config refuses the call, results are filed under notebook names. */
@@ -37,9 +40,7 @@ export async function configResourceIds(
     );
     for await (const page of pages) {
       for (const { resourceId, resourceName } of page.resourceIdentifiers ?? []) {
-        if (!resourceId) continue;
-        ids.set(resourceId.toLowerCase(), resourceId);
-        if (resourceName) ids.set(resourceName.toLowerCase(), resourceId);
+        if (resourceId) ids.set((resourceName ?? resourceId).toLowerCase(), resourceId);
       }
     }
   } catch (error) {
@@ -51,7 +52,10 @@ export async function configResourceIds(
   return ids;
 }
 
-/** The id Config files this notebook under (matched case-insensitively: ARNs lowercase the name), else its name. */
+/**
+ * The id Config files this notebook under — by its name, or by its ARN for an inventory entry without a name
+ * (matched case-insensitively: ARNs lowercase the name) — else its name.
+ */
 export function reconcileId(
   name: string,
   arn: string | undefined,
@@ -86,8 +90,9 @@ export async function priorResourceIds(
 }
 
 /**
- * Earlier results of notebooks that no longer exist. `listed` holds the lowercased name and ARN of every
- * notebook SageMaker listed; an earlier result is live when its id is one of them or Config's id for one.
+ * Earlier results of notebooks that no longer exist. `listed` holds the lowercased name of every notebook
+ * SageMaker listed; an earlier result is live when its id is one of them, a notebook ARN ending in one (ARNs
+ * lowercase the name), or Config's id for one.
  */
 export function vanishedIds(
   priorIds: readonly string[],
@@ -96,12 +101,20 @@ export function vanishedIds(
   log: InventoryLog,
 ): string[] {
   const liveConfigIds = new Set<string>();
-  for (const key of listed) {
-    const id = configIds?.get(key);
+  for (const name of listed) {
+    const id = configIds?.get(name);
     if (id) liveConfigIds.add(id.toLowerCase());
   }
-  const isLive = (id: string) => listed.has(id.toLowerCase()) || liveConfigIds.has(id.toLowerCase());
+  const isLive = (id: string) => {
+    const key = id.toLowerCase();
+    return listed.has(key) || liveConfigIds.has(key) || listed.has(notebookNameOfArn(key) ?? '');
+  };
   return [...new Set(priorIds)].filter((id) => !isLive(id) && isSafelyVanished(id, configIds, log));
+}
+
+/** The name part of a notebook ARN, lowercased as ARNs write it; undefined for anything else. */
+function notebookNameOfArn(id: string): string | undefined {
+  return NOTEBOOK_ARN.test(id) ? id.slice(id.lastIndexOf('/') + 1) : undefined;
 }
 
 /**

@@ -160,7 +160,7 @@ const NO_LONGER_EXISTS = 'Notebook instance no longer exists';
 
 interface Listing {
   readonly count: number;
-  /** Lowercased name and ARN of every notebook listed (for the vanished check). */
+  /** Lowercased name of every notebook listed (for the vanished check). */
   readonly keys: Set<string>;
   readonly failures: SweepFailure[];
   readonly notStarted: string[];
@@ -185,7 +185,7 @@ async function evaluateListed(
     for await (const summary of notebookSummaries(session.clients.sagemaker)) {
       count += 1;
       const name = summary.NotebookInstanceName ?? '';
-      for (const key of [name, summary.NotebookInstanceArn]) if (key) keys.add(key.toLowerCase());
+      if (name) keys.add(name.toLowerCase());
       while (running.size >= concurrency) await Promise.race(running);
       if (options.deadline !== undefined && now() >= options.deadline) {
         notStarted.push(name);
@@ -224,9 +224,10 @@ async function evaluateNotebook(
     verdict = await assessNotebook(notebook, session.network, options.parameters);
   }
   const identity = notebook ?? identityFromSummary(summary);
+  const arn = summary.NotebookInstanceArn;
   await queue.add((configIds) => ({
     ...verdict,
-    ...target(reconcileId(name, summary.NotebookInstanceArn, configIds, options.log), options),
+    ...target(reconcileId(name, arn, configIds, options.log), options),
     notebook: identity,
   }));
 }
