@@ -1,19 +1,17 @@
 /**
  * The last stage, batch by batch: each batch of at most 100 evaluations goes to Config, then — when findings are
  * imported — the ones Config accepted go to Security Hub. A sweep sends its batches as they are ready; a change
- * event sends one batch of one. Refusals are remembered, not thrown, so every batch is attempted; `finish` then
- * fails loudly. Config's error wins when both fail: its results are the rule's record.
+ * event sends one batch of one. Refusals are remembered, not thrown, so every batch is attempted; `finish` then fails loudly. Config's
+ * error wins when both fail: its results are the rule's record.
  * Test-mode runs (the `TESTMODE` token) store nothing in Config and import nothing.
  *
  * Logs: one INFO line per batch (counts by result, what was not accepted), one DEBUG line per evaluation.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { type FindingContext, toFinding } from '../asff/finding';
 import type { AccountSession } from '../clients';
 import type { ComplianceType } from '../evaluate';
 import type { ConfigRuleEvent } from './event';
-import { FindingImport } from './findings';
+import { SecurityHubStage } from './findings';
 import { ConfigReport, type ResourceEvaluation, TEST_MODE_RESULT_TOKEN } from './report';
 
 /** What a log line says about one evaluation. */
@@ -27,15 +25,9 @@ export function evaluationLogFields(evaluation: ResourceEvaluation): Record<stri
   };
 }
 
-interface SecurityHubStage {
-  readonly client: SecurityHubClient;
-  readonly findings: FindingImport;
-  readonly context: Omit<FindingContext, 'region' | 'deliveredAt'>;
-  region?: string;
-}
-
 export class Delivery {
   private readonly report: ConfigReport;
+  /** Undefined when findings are not imported. */
   private readonly securityHub?: SecurityHubStage;
   private batches = 0;
 
@@ -48,11 +40,8 @@ export class Delivery {
     const { config, securityHub } = session.clients;
     this.report = new ConfigReport(config, event.resultToken);
     if (securityHub && event.resultToken !== TEST_MODE_RESULT_TOKEN) {
-      this.securityHub = {
-        client: securityHub,
-        findings: new FindingImport(securityHub, { log: logger }),
-        context: { partition, accountId: event.accountId, configRuleName: event.configRuleName },
-      };
+      const context = { partition, accountId: event.accountId, configRuleName: event.configRuleName };
+      this.securityHub = new SecurityHubStage(securityHub, context, { log: logger });
     }
   }
 
@@ -61,7 +50,7 @@ export class Delivery {
     this.batches += 1;
     for (const evaluation of batch) this.logger.debug('Evaluation', evaluationLogFields(evaluation));
     const accepted = await this.report.send(batch);
-    const imported = this.securityHub && (await this.importFindings(this.securityHub, accepted));
+    const imported = await this.securityHub?.importAccepted(accepted);
     this.logger.info('Evaluations delivered', {
       batch: this.batches,
       evaluations: batch.length,
@@ -79,24 +68,13 @@ export class Delivery {
       this.report.finish();
     } catch (configError) {
       try {
-        this.securityHub?.findings.finish();
+        this.securityHub?.finish();
       } catch (importError) {
         this.logger.error('Security Hub import failed as well', importError as Error);
       }
       throw configError;
     }
-    this.securityHub?.findings.finish();
-  }
-
-  /** Imports the findings of Config's accepted evaluations; returns how many Security Hub accepted. */
-  private async importFindings(
-    stage: SecurityHubStage,
-    accepted: readonly ResourceEvaluation[],
-  ): Promise<number> {
-    // The client's region is the one the findings are imported into: their ProductArn must name it.
-    stage.region ??= await stage.client.config.region();
-    const context: FindingContext = { ...stage.context, region: stage.region, deliveredAt: new Date() };
-    return stage.findings.importBatch(accepted.flatMap((evaluation) => toFinding(evaluation, context) ?? []));
+    this.securityHub?.finish();
   }
 }
 

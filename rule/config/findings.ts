@@ -14,7 +14,9 @@ import {
   type ImportFindingsError,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
+import { type FindingContext, toFinding } from '../asff/finding';
 import { deliverBatch, type Sleep, undeliveredMessage } from './batches';
+import type { ResourceEvaluation } from './report';
 
 export const MAX_FINDINGS_PER_CALL = 100;
 const NOT_ENABLED_CODES = ['InvalidAccess', 'InvalidAccessException'];
@@ -112,6 +114,37 @@ export class FindingImport {
     }
     const ids = new Set(failed.map((failure) => failure.Id));
     return findings.filter((finding) => ids.has(finding.Id));
+  }
+}
+
+/**
+ * The delivery's Security Hub stage for one invocation: the evaluations Config accepted, batch by batch, as
+ * findings in the evaluated account and the client's region (their ProductArn must name it).
+ */
+export class SecurityHubStage {
+  private readonly findings: FindingImport;
+  private region?: string;
+
+  constructor(
+    private readonly client: SecurityHubClient,
+    private readonly context: Omit<FindingContext, 'region' | 'deliveredAt'>,
+    options: FindingImportOptions,
+  ) {
+    this.findings = new FindingImport(client, options);
+  }
+
+  /** Imports the findings of one batch of accepted evaluations; returns how many Security Hub accepted. */
+  async importAccepted(evaluations: readonly ResourceEvaluation[]): Promise<number> {
+    this.region ??= await this.client.config.region();
+    const context: FindingContext = { ...this.context, region: this.region, deliveredAt: new Date() };
+    return this.findings.importBatch(
+      evaluations.flatMap((evaluation) => toFinding(evaluation, context) ?? []),
+    );
+  }
+
+  /** Throws FindingImportError when any finding was not accepted. */
+  finish(): void {
+    this.findings.finish();
   }
 }
 
