@@ -11,7 +11,6 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import type {
   AwsCredentialIdentity,
@@ -21,6 +20,7 @@ import type {
   HttpResponse,
   RequestHandler,
 } from '@smithy/types';
+import { loadOnce } from './load-once';
 import { NetworkFactsLookup } from './network';
 import { ThrottlePacer } from './pacing';
 
@@ -140,14 +140,14 @@ export class AccountSessions {
             'role (MEMBER_ACCOUNT_ROLE_NAME): refusing to read or report into the wrong account',
         );
       }
-      credentials = fromTemporaryCredentials({
-        params: {
-          RoleArn: `arn:${own.partition}:iam::${accountId}:role/${roleName}`,
-          RoleSessionName: 'sagemaker-notebook-vpc-guard',
-        },
+      const role = {
+        roleArn: `arn:${own.partition}:iam::${accountId}:role/${roleName}`,
         ...(this.settings.credentials && { masterCredentials: this.settings.credentials }),
-        ...(this.settings.region && { clientConfig: { region: this.settings.region } }),
-      });
+        ...(this.settings.region && { region: this.settings.region }),
+      };
+      // STS is loaded with the first call for a member account; the provider then refreshes on its own.
+      const provider = loadOnce(async () => (await import('./member-credentials')).memberCredentials(role));
+      credentials = async (identityProperties) => (await provider())(identityProperties);
     }
     const clients = createRuleClients({ ...this.settings, ...(credentials && { credentials }) });
     return { accountId, clients, network: new NetworkFactsLookup(clients.ec2) };

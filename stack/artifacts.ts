@@ -10,7 +10,10 @@ import { dirname, join } from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { AutomationDocument } from '../remediation/types';
 
-/** Paths inside the package. A Lambda bundle is a folder: its index.js and a package.json marking it CommonJS. */
+/**
+ * Paths inside the package. A Lambda bundle is a folder: its index.js, the modules it loads only when needed
+ * (rule/build.ts LAZY_MODULES) and a package.json marking it CommonJS.
+ */
 export const ARTIFACTS = {
   ruleBundle: 'dist/rule',
   hookBundle: 'dist/hook',

@@ -1,6 +1,7 @@
 /**
- * The rule Lambda. Its code is the prebuilt bundle dist/rule/index.js (`npm run build`; the package ships it),
- * deployed as it is: byte for byte the build's output, with nothing to bundle at synth.
+ * The rule Lambda. Its code is the prebuilt bundle folder dist/rule (index.js and the modules it loads only when
+ * needed; `npm run build`, the package ships it), deployed as it is: byte for byte the build's output, with
+ * nothing to bundle at synth.
  */
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_DOCUMENT_NAME_DEFAULT } from '../../remediation/documents';
+import { LAZY_MODULES } from '../../rule/build';
 import { onlyResource, resourcesOfType, runbookDocuments, type TemplateJson } from '../stack/support';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -140,6 +141,8 @@ describe('npm pack', () => {
       /^LICENSE$/,
       /^dist\/lib\/.+\.(?:js|d\.ts)$/,
       /^dist\/(?:rule|hook|cli)\/(?:index\.js|package\.json)$/,
+      // The Lambdas' lazily loaded modules.
+      new RegExp(`^dist/(?:rule|hook)/(?:${Object.keys(LAZY_MODULES).join('|').replaceAll('.', '\\.')})$`),
       /^dist\/remediation\/runbook(?:-check)?\.json$/,
     ];
     expect(paths.filter((path) => !allowed.some((pattern) => pattern.test(path)))).toEqual([]);
@@ -177,6 +180,7 @@ describe('npm pack', () => {
     for (const file of [
       'dist/rule/index.js',
       'dist/hook/index.js',
+      ...Object.keys(LAZY_MODULES).flatMap((lazy) => [`dist/rule/${lazy}`, `dist/hook/${lazy}`]),
       'dist/cli/index.js',
       'dist/remediation/runbook.json',
       'dist/remediation/runbook-check.json',
