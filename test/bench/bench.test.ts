@@ -6,11 +6,13 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LoggedRequest } from '../../offline/index';
+import { RULE_BUNDLE } from '../../rule/build';
 import { pythonFor, withBoto3 } from '../support/needs-python';
 import { measureChangeEvents, reportChangeEvents, splitByEvent } from './change-events';
 import { BUNDLE_VARIANTS, coldStartRatios, measureColdStart, reportColdStart } from './cold-start';
 import { table } from './format';
 import { interleave } from './interleave';
+import { measureRateLimited, type RateLimitPlan, reportRateLimited } from './rate-limit';
 import { measureRunbookHappyPath, PHASES, reportRunbook } from './runbook';
 import { ratio, summarize } from './statistics';
 import { reportSweepScale } from './sweep-report';
@@ -23,9 +25,11 @@ import {
   findingsImportFigures,
   measureSweepScale,
   type SweepPlan,
+  sequentialFloorMs,
+  speedUpOverFloor,
   speedUpOverSequential,
 } from './sweep-scale';
-import { changeEventTargets, coldStartTargets, sweepTargets } from './targets';
+import { changeEventTargets, coldStartTargets, rateLimitTargets, sweepTargets } from './targets';
 
 const SCRATCH = join(import.meta.dirname, '..', '..', '.bench', `test-${process.pid}`);
 afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
@@ -74,19 +78,31 @@ describe('statistics and layout', () => {
 });
 
 describe('cold start', () => {
-  it('builds every variant from rule/build.ts, loads each in a fresh process and computes the ratios', async () => {
-    const result = await measureColdStart({ directory: join(SCRATCH, 'cold-start'), runs: 1 });
+  it('builds every step from rule/build.ts, loads each (and a baseline build) in a fresh process and computes the ratios', async () => {
+    const result = await measureColdStart({
+      directory: join(SCRATCH, 'cold-start'),
+      runs: 1,
+      baseline: RULE_BUNDLE,
+    });
     expect(result.variants.map((figures) => figures.variant)).toEqual([...BUNDLE_VARIANTS]);
-    for (const figures of result.variants) {
-      expect(figures.bytes).toBeGreaterThan(0);
-      expect(figures.loadMs.runs).toBe(1);
-      expect(figures.loadMs.median).toBeGreaterThan(0);
-      expect(figures.rssBytes.median).toBeGreaterThan(result.baselineRssBytes.median / 2);
+    for (const figures of [...result.variants, result.baseline]) {
+      expect(figures?.bytes).toBeGreaterThan(0);
+      expect(figures?.loadMs.runs).toBe(1);
+      expect(figures?.loadMs.median).toBeGreaterThan(0);
+      expect(figures?.rssBytes.median).toBeGreaterThan(result.baselineRssBytes.median / 2);
     }
+    // Only the steps that bundle modules apart have files beside index.js.
+    const apart = Object.fromEntries(
+      result.variants.map((figures) => [figures.variant.id, figures.lazyBytes > 0]),
+    );
+    expect(apart).toMatchObject({ 'esbuild-default': false, 'schema-keys-inlined': false, ours: true });
+    expect(result.shipped?.identicalToOurs).toBe(true);
     const ratios = coldStartRatios(result);
     for (const value of Object.values(ratios)) expect(Number.isFinite(value) && value > 0).toBe(true);
+    expect(ratios.versusBaseline).toBeDefined();
     expect(coldStartTargets(result)).toHaveLength(1);
     expect(reportColdStart(result)).toMatch(/ours loads .*x faster than the esbuild default/);
+    expect(reportColdStart(result)).toMatch(/faster than the baseline build/);
   });
 });
 
@@ -148,9 +164,11 @@ describe('sweep scale', () => {
       concurrency: { notebooks: 10, levels: [1, 4] },
       lambdaMemory: { notebooks: 30, memoryMb: 128 },
       importFindings: true,
+      baseline: RULE_BUNDLE,
     };
     const result = await measureSweepScale(plan);
-    expect(result.figures).toHaveLength(6);
+    // 6 cases, and the baseline build beside dist/rule in 3 of them.
+    expect(result.figures).toHaveLength(9);
     for (const figures of result.figures) {
       const [sample] = figures.samples;
       expect(sample?.callsByOperation.DescribeNotebookInstance).toBe(figures.sweepCase.notebooks);
@@ -162,6 +180,12 @@ describe('sweep scale', () => {
     }
     expect(figuresFor(result, { notebooks: 10, concurrency: 4 }).samples).toHaveLength(1);
     expect(Number.isFinite(speedUpOverSequential(result, 10))).toBe(true);
+    // The floor is the calls one after another at the fake's latency.
+    const atTen = figuresFor(result, { notebooks: 10 });
+    expect(sequentialFloorMs(result, { notebooks: 10 })).toBe(atTen.calls.median * plan.latencyMs);
+    expect(speedUpOverFloor(result, { notebooks: 10 })).toBeCloseTo(
+      (atTen.calls.median * plan.latencyMs) / atTen.durationMs.median,
+    );
     const [first, second] = callGrowth(result);
     expect(first?.marginalCallsPerNotebook).toBeUndefined();
     expect(second?.marginalCallsPerNotebook).toBeGreaterThan(0);
@@ -169,18 +193,50 @@ describe('sweep scale', () => {
     // 30 notebooks and 1 vanished: one PutEvaluations and one BatchImportFindings, nothing else extra.
     expect(findings).toMatchObject({ batchImportFindings: 1, putEvaluations: 1, extraCalls: 1 });
     expect(findings?.off.samples[0]?.callsByOperation.BatchImportFindings).toBeUndefined();
-    expect(sweepTargets(result)).toHaveLength(5);
-    expect(
-      sweepTargets(result)
-        .slice(3)
-        .every((target) => target.met),
-    ).toBe(true);
-    expect(reportSweepScale(result)).toContain('Effect of SWEEP_CONCURRENCY at 10 notebooks');
-    expect(reportSweepScale(result)).toContain(
-      'Security Hub findings (SECURITY_HUB_FINDINGS) at 30 notebooks',
-    );
+    const targets = sweepTargets(result);
+    expect(targets.map((target) => target.target)).toEqual([
+      expect.stringContaining('its sequential floor'),
+      expect.stringContaining('findings imported: peak RSS'),
+      expect.stringContaining('findings off: peak RSS'),
+      expect.stringContaining('linearly'),
+      expect.stringContaining('⌈N/100⌉ extra calls'),
+    ]);
+    expect(targets[4]?.met).toBe(true);
+    expect(targets[0]?.measured).toContain('baseline build');
+    const report = reportSweepScale(result);
+    expect(report).toContain('Effect of SWEEP_CONCURRENCY at 10 notebooks');
+    expect(report).toContain('Security Hub findings (SECURITY_HUB_FINDINGS) at 30 notebooks');
+    expect(report).toContain('Before and after: the baseline build');
     expect(cpuBoundFloorMs(128, 128)).toBe(1769);
     expect(cpuBoundFloorMs(100, 4096)).toBe(100);
+  });
+});
+
+describe('rate-limited sweep', () => {
+  it('counts the calls each service accepted and throttled, and the share of the allowed rate used', async () => {
+    const plan: RateLimitPlan = {
+      notebooks: 30,
+      rateLimit: { callsPerSecond: 200, burst: 5 },
+      latencyMs: 1,
+      rounds: 1,
+      baseline: RULE_BUNDLE,
+    };
+    const result = await measureRateLimited(plan);
+    expect(result.figures.map((figures) => figures.build)).toEqual(['dist/rule', 'baseline']);
+    for (const figures of result.figures) {
+      const [sample] = figures.samples;
+      if (!sample) throw new Error('no sample');
+      expect(figures.busiest).toBe('sagemaker');
+      const accepted = Object.values(sample.acceptedByService).reduce((a, b) => a + b, 0);
+      const throttled = Object.values(sample.throttledByService).reduce((a, b) => a + b, 0);
+      expect(accepted + throttled).toBe(sample.calls);
+      expect(throttled).toBe(figures.throttled.median);
+      // 30 describes, 1 listing page: SageMaker accepted 31 calls, 26 of them beyond the burst.
+      expect(sample.acceptedByService.sagemaker).toBe(31);
+      expect(figures.usedShare.median).toBeCloseTo((((31 - 5) / 200) * 1000) / sample.durationMs);
+    }
+    expect(rateLimitTargets(result)).toHaveLength(1);
+    expect(reportRateLimited(result)).toContain('share of the allowed rate');
   });
 });
 

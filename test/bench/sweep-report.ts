@@ -4,12 +4,16 @@ import { heading, mib, milliseconds, spread, table, times } from './format';
 import { ratio } from './statistics';
 import {
   callGrowth,
+  casesBySize,
   cpuBoundFloorMs,
+  describeCase,
   figuresFor,
   findingsImportFigures,
   LAMBDA_MB_PER_VCPU,
   type SweepFigures,
   type SweepResult,
+  sequentialFloorMs,
+  speedUpOverFloor,
   speedUpOverSequential,
   withConcurrency,
 } from './sweep-scale';
@@ -40,8 +44,10 @@ export function reportSweepScale(result: SweepResult): string {
     const concurrent = figuresFor(result, { notebooks });
     return [
       String(notebooks),
+      milliseconds(sequentialFloorMs(result, { notebooks })),
       spread(sequential.durationMs),
       spread(concurrent.durationMs),
+      times(speedUpOverFloor(result, { notebooks })),
       times(speedUpOverSequential(result, notebooks)),
       String(sequential.calls.median),
       String(concurrent.calls.median),
@@ -96,6 +102,25 @@ export function reportSweepScale(result: SweepResult): string {
       ])
     : [];
 
+  const baselineRows = plan.baseline
+    ? [...casesBySize(plan).values()].flat().flatMap((sweepCase) => {
+        if (!sweepCase.bundle) return [];
+        const before = figuresFor(result, sweepCase);
+        const after = figuresFor(result, { ...sweepCase, bundle: undefined });
+        return [
+          [
+            describeCase({ ...sweepCase, bundle: undefined }),
+            spread(before.durationMs),
+            spread(after.durationMs),
+            String(before.calls.median),
+            String(after.calls.median),
+            memory(before),
+            memory(after),
+          ],
+        ];
+      })
+    : [];
+
   return [
     heading(`Periodic sweep scale: synthetic accounts, ${plan.latencyMs} ms added to every call`),
     `${plan.rounds} runs per case, cases of one size interleaved; wall time = the handler's duration in the child`,
@@ -117,13 +142,16 @@ export function reportSweepScale(result: SweepResult): string {
       scaleRows,
     ),
     '',
-    `Against a sequential sweep (SWEEP_CONCURRENCY=1), same run (not at ${Math.max(...plan.sizes)}: minutes):`,
+    `Against a sequential sweep (SWEEP_CONCURRENCY=1), same run (not at ${Math.max(...plan.sizes)}: minutes). The`,
+    `sequential floor is the least time the same calls take one at a time: calls × ${plan.latencyMs} ms.`,
     table(
       [
         'notebooks',
+        'sequential floor',
         'sequential',
         `concurrency ${defaultConcurrency}`,
-        'speed-up',
+        'speed-up vs floor',
+        'vs sequential',
         'calls seq.',
         'calls conc.',
         'child CPU seq.',
@@ -163,7 +191,17 @@ export function reportSweepScale(result: SweepResult): string {
             ['findings', 'peak RSS', 'peak heap', 'wall time', 'calls', 'BatchImportFindings'],
             findingsRows,
           ),
-          `(${findings.extraCalls} extra calls with import on; ${findings.putEvaluations} PutEvaluations calls for the same results.)`,
+          `(${findings.extraCalls} extra calls with import on, EC2 lookups left out; ${findings.putEvaluations} PutEvaluations calls for the same results.)`,
+        ]
+      : []),
+    ...(plan.baseline
+      ? [
+          '',
+          `Before and after: the baseline build (${plan.baseline}) and dist/rule in the same rounds:`,
+          table(
+            ['case', 'wall time before', 'after', 'calls before', 'after', 'peak RSS before', 'after'],
+            baselineRows,
+          ),
         ]
       : []),
   ].join('\n');

@@ -1,11 +1,11 @@
 /**
  * One periodic sweep: the built bundle in a fresh child process against the fake endpoint with a fixed
- * latency per call, logging as deployed, measured for wall time (the handler's own duration), calls and
- * peak memory.
+ * latency per call (and, when asked, a token bucket per service), logging as deployed, measured for wall time
+ * (the handler's own duration), calls accepted and throttled, and peak memory.
  */
 import type { Inventory } from '../../offline/index';
 import { DEFAULT_SWEEP_CONCURRENCY } from '../../rule/config/sweep';
-import { startFakeAws } from '../fake-aws/index';
+import { type RateLimit, startFakeAws } from '../fake-aws/index';
 import { invokeBundle } from '../fake-aws/invoke-bundle';
 import { scheduledEvent } from '../fixtures/events';
 import { createChildProbe } from './child-probe';
@@ -18,12 +18,20 @@ export interface SweepCase {
   readonly lambdaMemoryMb?: number;
   /** SECURITY_HUB_FINDINGS=import: every result also imported into Security Hub. */
   readonly importFindings?: boolean;
+  /** Each service of the fake accepts calls at this rate (a token bucket per service). */
+  readonly rateLimit?: RateLimit;
+  /** Another build of the rule (e.g. the code before a change, for before/after figures); default dist/rule. */
+  readonly bundle?: string;
 }
 
 export interface SweepSample {
   readonly durationMs: number;
   readonly calls: number;
   readonly callsByOperation: Readonly<Record<string, number>>;
+  /** Calls each service answered (every call but those its rate limit refused). */
+  readonly acceptedByService: Readonly<Record<string, number>>;
+  /** Calls each service's rate limit refused (throttled); none without a rate limit. */
+  readonly throttledByService: Readonly<Record<string, number>>;
   readonly peakRssBytes: number;
   readonly peakHeapUsedBytes: number;
   /** CPU time of the child process (user + system, init included). */
@@ -50,7 +58,11 @@ export async function runSweep(
   sweepCase: SweepCase,
   latencyMs: number,
 ): Promise<SweepSample> {
-  const server = await startFakeAws({ inventory, latencyMs });
+  const server = await startFakeAws({
+    inventory,
+    latencyMs,
+    ...(sweepCase.rateLimit && { faults: { rateLimit: sweepCase.rateLimit } }),
+  });
   const probe = createChildProbe(
     sweepCase.lambdaMemoryMb === undefined ? [] : lambdaHeapFlags(sweepCase.lambdaMemoryMb),
   );
@@ -59,6 +71,7 @@ export async function runSweep(
       server,
       [scheduledEvent({ ruleParameters: inventory.ruleParameters ?? {} })],
       {
+        ...(sweepCase.bundle && { bundle: sweepCase.bundle }),
         env: {
           // As deployed (Powertools' default level): a log line per evaluation costs memory (~10 MiB at 10,000).
           POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -74,10 +87,21 @@ export async function runSweep(
         `sweep of ${sweepCase.notebooks} notebooks failed: ${result?.error?.name}: ${result?.error?.message}`,
       );
     }
+    const throttled = new Set(
+      server.injectedFaults.filter((fault) => fault.rateLimited).map((fault) => fault.sequence),
+    );
+    const acceptedByService: Record<string, number> = {};
+    const throttledByService: Record<string, number> = {};
+    for (const { service, sequence } of server.requests.entries) {
+      const counts = throttled.has(sequence) ? throttledByService : acceptedByService;
+      counts[service] = (counts[service] ?? 0) + 1;
+    }
     return {
       durationMs: result.durationMs,
       calls: server.requests.count(),
       callsByOperation: server.requests.countsByOperation(),
+      acceptedByService,
+      throttledByService,
       peakRssBytes: run.peakRssBytes,
       ...probe.read(),
     };

@@ -26,6 +26,11 @@ export interface SweepPlan {
   readonly lambdaMemory?: { readonly notebooks: number; readonly memoryMb: number };
   /** That size and memory also run with SECURITY_HUB_FINDINGS=import (needs lambdaMemory). */
   readonly importFindings?: boolean;
+  /**
+   * Another build of the rule, measured beside dist/rule in the same rounds (before/after a change): at the
+   * concurrency comparison's size and default concurrency, and in the Lambda-memory cases.
+   */
+  readonly baseline?: string;
 }
 
 export const FULL_SWEEP_PLAN: SweepPlan = {
@@ -68,6 +73,13 @@ export function casesBySize(plan: SweepPlan): Map<number, SweepCase[]> {
     add({ notebooks: plan.lambdaMemory.notebooks, lambdaMemoryMb: plan.lambdaMemory.memoryMb });
   const imported = findingsCase(plan);
   if (imported) add(imported);
+  if (plan.baseline) {
+    const bundle = plan.baseline;
+    add({ notebooks: plan.concurrency.notebooks, bundle });
+    if (plan.lambdaMemory)
+      add({ notebooks: plan.lambdaMemory.notebooks, lambdaMemoryMb: plan.lambdaMemory.memoryMb, bundle });
+    if (imported) add({ ...imported, bundle });
+  }
   return bySize;
 }
 
@@ -89,7 +101,8 @@ function sameCase(a: SweepCase, b: SweepCase): boolean {
     a.notebooks === b.notebooks &&
     concurrencyOf(a) === concurrencyOf(b) &&
     a.lambdaMemoryMb === b.lambdaMemoryMb &&
-    Boolean(a.importFindings) === Boolean(b.importFindings)
+    Boolean(a.importFindings) === Boolean(b.importFindings) &&
+    a.bundle === b.bundle
   );
 }
 
@@ -128,6 +141,7 @@ export function describeCase(sweepCase: SweepCase): string {
     concurrency === 1 ? 'sequential' : `concurrency ${concurrency}`,
     ...(sweepCase.lambdaMemoryMb ? [`Lambda ${sweepCase.lambdaMemoryMb} MB heap limits`] : []),
     ...(sweepCase.importFindings ? ['findings imported'] : []),
+    ...(sweepCase.bundle ? ['baseline build'] : []),
   ].join(', ');
 }
 
@@ -143,6 +157,19 @@ export function speedUpOverSequential(result: SweepResult, notebooks: number): n
     figuresFor(result, { notebooks, concurrency: 1 }).durationMs,
     figuresFor(result, { notebooks }).durationMs,
   );
+}
+
+/**
+ * The sequential floor: the least time a sweep making the same calls one at a time needs, each taking the
+ * fake's latency (the measured sequential sweep takes longer: each call also costs its own CPU time).
+ */
+export function sequentialFloorMs(result: SweepResult, sweepCase: SweepCase): number {
+  return figuresFor(result, sweepCase).calls.median * result.plan.latencyMs;
+}
+
+/** How many times faster than its sequential floor a case ran (floor ÷ median wall time). */
+export function speedUpOverFloor(result: SweepResult, sweepCase: SweepCase): number {
+  return ratio(sequentialFloorMs(result, sweepCase), figuresFor(result, sweepCase).durationMs);
 }
 
 /** Lambda gives a function one vCPU-second per second at 1,769 MB, proportionally less below. */
