@@ -37,8 +37,8 @@ export interface InvokeOptions {
 const CHILD = `
 const { handler } = require(process.env.BUNDLE);
 const events = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
-let peak = process.memoryUsage().rss;
-const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 5);
+let peak = process.memoryUsage.rss();
+const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 5);
 (async () => {
   const results = [];
   for (const event of events) {
@@ -53,7 +53,7 @@ const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().
     }
   }
   clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
+  peak = Math.max(peak, process.memoryUsage.rss());
   process.stdout.write('\\n@@RESULT@@' + JSON.stringify({ results, peakRssBytes: peak }));
 })();
 `;
