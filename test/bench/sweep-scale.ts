@@ -216,8 +216,9 @@ export interface FindingsImportFigures {
   readonly batchImportFindings: number;
   readonly putEvaluations: number;
   /**
-   * Calls with findings imported minus calls without, EC2 lookups left out: how many ids one batched lookup
-   * carries depends on what else is in flight at that moment, so their count varies by a call or two per run.
+   * Calls with findings imported minus calls without, operation by operation (medians, so that a call the SDK
+   * had to repeat in one run does not count), EC2 lookups left out: how many ids one batched lookup carries
+   * depends on what else is in flight at that moment, so their count varies by a call or two per run.
    */
   readonly extraCalls: number;
 }
@@ -228,16 +229,22 @@ export function findingsImportFigures(result: SweepResult): FindingsImportFigure
   if (!imported) return undefined;
   const withImport = figuresFor(result, imported);
   const off = figuresFor(result, { ...imported, importFindings: false });
-  const median = (figures: SweepFigures, count: (sample: SweepSample) => number) =>
-    summarize(figures.samples.map(count)).median;
-  const ofOperation = (operation: string) => (sample: SweepSample) => sample.callsByOperation[operation] ?? 0;
-  const withoutLookups = (sample: SweepSample) =>
-    sample.calls - EC2_LOOKUPS.reduce((sum, operation) => sum + ofOperation(operation)(sample), 0);
+  const median = (figures: SweepFigures, operation: string) =>
+    summarize(figures.samples.map((sample) => sample.callsByOperation[operation] ?? 0)).median;
+  const operations = new Set(
+    [...withImport.samples, ...off.samples].flatMap((sample) => Object.keys(sample.callsByOperation)),
+  );
+  const compared = [...operations].filter(
+    (operation) => !(EC2_LOOKUPS as readonly string[]).includes(operation),
+  );
   return {
     imported: withImport,
     off,
-    batchImportFindings: median(withImport, ofOperation('BatchImportFindings')),
-    putEvaluations: median(withImport, ofOperation('PutEvaluations')),
-    extraCalls: median(withImport, withoutLookups) - median(off, withoutLookups),
+    batchImportFindings: median(withImport, 'BatchImportFindings'),
+    putEvaluations: median(withImport, 'PutEvaluations'),
+    extraCalls: compared.reduce(
+      (sum, operation) => sum + median(withImport, operation) - median(off, operation),
+      0,
+    ),
   };
 }
