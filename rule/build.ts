@@ -6,7 +6,7 @@
  * - `mainFields: ['module', 'main']` takes the SDK's ES modules, which tree-shake.
  * - A Lambda's start parses only what invocations need. What only rare ones need is bundled on its own next to
  *   index.js and loaded on first use (LAZY_MODULES): STS (organization mode) and the SDK's default credential
- *   chain (no credentials in the environment: lambda-credentials.ts stands in for
+ *   chain (no credentials in the environment: sdk/lambda-credentials.ts stands in for
  *   @aws-sdk/credential-provider-node). A lazy bundle carries its own copy of the SDK's core: Security Hub stays
  *   in index.js, as a sweep that imports findings would otherwise hold that copy too (BENCHMARKS.md, "Load").
  * - The SDK's per-service schema files write some keys as computed properties (`{ [_xN]: ... }` with
@@ -32,14 +32,14 @@ export const CLI_BUNDLE = join(import.meta.dirname, '..', 'dist', 'cli', 'index.
 
 /** Lazily loaded modules of the Lambdas: the file each is bundled into (next to index.js) → its source. */
 export const LAZY_MODULES: Readonly<Record<string, string>> = {
-  'member-credentials.js': join(import.meta.dirname, 'member-credentials.ts'),
-  'credential-chain.js': join(import.meta.dirname, 'credential-chain.ts'),
-  'event-streams.js': join(import.meta.dirname, 'event-streams.ts'),
+  'member-credentials.js': join(import.meta.dirname, 'sdk', 'member-credentials.ts'),
+  'credential-chain.js': join(import.meta.dirname, 'sdk', 'credential-chain.ts'),
+  'event-streams.js': join(import.meta.dirname, 'sdk', 'event-streams.ts'),
 };
 /** Packages the SDK imports dynamically → the lazy module that stands for them. */
 const LAZY_PACKAGES: Readonly<Record<string, string>> = { '@smithy/core/event-streams': 'event-streams.js' };
 const CREDENTIAL_CHAIN = 'credential-chain.js';
-const LAMBDA_CREDENTIALS = join(import.meta.dirname, 'lambda-credentials.ts');
+const LAMBDA_CREDENTIALS = join(import.meta.dirname, 'sdk', 'lambda-credentials.ts');
 
 const SDK_SCHEMA_FILE = /@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
 const SECURITY_HUB_SCHEMA_FILE = /@aws-sdk[\\/]client-securityhub[\\/]/;

@@ -1,7 +1,7 @@
 /**
  * SDK clients, created once per account and reused across warm invocations. They use the SDK's default
  * configuration (region, credentials and AWS_ENDPOINT_URL* from the environment) with the SDK's adaptive retry,
- * each client pacing its calls to the rate its service allows (pacing.ts), so the same bundle runs in Lambda
+ * each client pacing its calls to the rate its service allows (sdk/pacing.ts), so the same bundle runs in Lambda
  * and against a local fake endpoint.
  *
  * Organization mode: when the event names another account, the clients assume MEMBER_ACCOUNT_ROLE_NAME there,
@@ -20,9 +20,9 @@ import type {
   HttpResponse,
   RequestHandler,
 } from '@smithy/types';
-import { loadOnce } from './load-once';
 import { NetworkFactsLookup } from './network';
-import { ThrottlePacer } from './pacing';
+import { loadOnce } from './sdk/load-once';
+import { ThrottlePacer } from './sdk/pacing';
 
 export interface RuleClients {
   readonly config: ConfigServiceClient;
@@ -146,7 +146,9 @@ export class AccountSessions {
         ...(this.settings.region && { region: this.settings.region }),
       };
       // STS is loaded with the first call for a member account; the provider then refreshes on its own.
-      const provider = loadOnce(async () => (await import('./member-credentials')).memberCredentials(role));
+      const provider = loadOnce(async () =>
+        (await import('./sdk/member-credentials')).memberCredentials(role),
+      );
       credentials = async (identityProperties) => (await provider())(identityProperties);
     }
     const clients = createRuleClients({ ...this.settings, ...(credentials && { credentials }) });

@@ -1,7 +1,7 @@
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRuleClients, DEFAULT_MAX_ATTEMPTS } from '../../rule/clients';
-import { ThrottlePacer } from '../../rule/pacing';
+import { ThrottlePacer } from '../../rule/sdk/pacing';
 
 afterEach(() => vi.unstubAllEnvs());
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultProvider } from '../../rule/lambda-credentials';
+import { defaultProvider } from '../../../rule/sdk/lambda-credentials';
 
 afterEach(() => vi.unstubAllEnvs());
 

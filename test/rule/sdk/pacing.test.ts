@@ -6,7 +6,7 @@ import {
   type PacingClock,
   PROBE_PER_SECOND,
   ThrottlePacer,
-} from '../../rule/pacing';
+} from '../../../rule/sdk/pacing';
 
 /** A clock that moves only when told to, or when a paced call sleeps. */
 function fakeClock() {
