@@ -6,13 +6,13 @@
  * with Config's inventory and this rule's earlier results read alongside (inventory.ts). Each result is filed
  * under the resource id Config itself uses, settled when its batch is delivered; notebooks with an earlier
  * result that no longer exist become NOT_APPLICABLE once the listing is complete. Nothing holds every notebook:
- * at most two listing pages, the notebooks being evaluated and MAX_BATCHES_WAITING batches of results (new work
- * waits when delivery falls behind). No new notebook is started after the deadline.
+ * at most two listing pages, the notebooks being described or assessed and MAX_BATCHES_WAITING batches of
+ * results (new work waits when delivery falls behind). No new notebook is started after the deadline.
  */
 import type { NotebookInstanceSummary } from '@aws-sdk/client-sagemaker';
 import { assessNotebook } from '../assess';
 import type { AccountSession } from '../clients';
-import { identityFromSummary } from '../notebook';
+import { identityFromSummary, type Notebook } from '../notebook';
 import type { RuleParameters } from '../parameters';
 import { describeNotebook, notebookSummaries, withTags } from '../sagemaker';
 import { describeError } from '../text';
@@ -31,6 +31,8 @@ import { MAX_EVALUATIONS_PER_CALL, type ResourceEvaluation } from './report';
 export const DEFAULT_SWEEP_CONCURRENCY = 16;
 /** Full batches that may wait for delivery (e.g. while Config's inventory is still being read). */
 export const MAX_BATCHES_WAITING = 10;
+/** Described notebooks waiting for their EC2 facts, per notebook being described. */
+export const ASSESSING_PER_DESCRIBE = 4;
 
 export type SweepLog = InventoryLog;
 
@@ -167,7 +169,11 @@ interface Listing {
   readonly error?: unknown;
 }
 
-/** Lists notebooks and evaluates each, `concurrency` at a time, as the pages arrive. */
+/**
+ * Lists notebooks and evaluates each as the pages arrive: `concurrency` described at a time; a described notebook
+ * frees its place while it waits for its EC2 facts (the first of each subnet waits for a lookup or two), up to
+ * ASSESSING_PER_DESCRIBE times as many.
+ */
 async function evaluateListed(
   session: AccountSession,
   options: SweepOptions,
@@ -178,7 +184,8 @@ async function evaluateListed(
   const keys = new Set<string>();
   const failures: SweepFailure[] = [];
   const notStarted: string[] = [];
-  const running = new Set<Promise<void>>();
+  const describing = new Set<Promise<void>>();
+  const assessing = new Set<Promise<void>>();
   let count = 0;
   let error: unknown;
   try {
@@ -186,50 +193,67 @@ async function evaluateListed(
       count += 1;
       const name = summary.NotebookInstanceName ?? '';
       if (name) keys.add(name.toLowerCase());
-      while (running.size >= concurrency) await Promise.race(running);
+      while (describing.size >= concurrency || assessing.size >= concurrency * ASSESSING_PER_DESCRIBE)
+        await Promise.race([...describing, ...assessing]);
       if (options.deadline !== undefined && now() >= options.deadline) {
         notStarted.push(name);
         continue;
       }
-      const task = evaluateNotebook(session, options, summary, queue).catch((failure: unknown) => {
+      const failed = (failure: unknown) => {
         failures.push({ notebook: name, error: failure });
-      });
-      running.add(task);
-      void task.finally(() => running.delete(task));
+      };
+      const described = describeNotebook(session.clients.sagemaker, name, exemptionChecked(options)).then(
+        (notebook) => {
+          track(assessing, assessAndQueue(session, options, summary, notebook, queue).catch(failed));
+        },
+        failed,
+      );
+      track(describing, described);
     }
   } catch (listingError) {
     error = listingError;
   }
-  await Promise.all(running);
+  // Every described notebook is being assessed once the descriptions are done.
+  await Promise.all(describing);
+  await Promise.all(assessing);
   return { count, keys, failures, notStarted, ...(error !== undefined && { error }) };
 }
 
-/** One listed notebook: describe → assess → its result waits in the queue for its batch. */
-async function evaluateNotebook(
+function track(running: Set<Promise<void>>, task: Promise<void>): void {
+  running.add(task);
+  void task.finally(() => running.delete(task));
+}
+
+/** One described notebook (undefined: gone since it was listed) → verdict → its result waits for its batch. */
+async function assessAndQueue(
   session: AccountSession,
   options: SweepOptions,
   summary: NotebookInstanceSummary,
+  described: Notebook | undefined,
   queue: BatchQueue<PendingEvaluation>,
 ): Promise<void> {
-  const name = summary.NotebookInstanceName ?? '';
-  const { sagemaker } = session.clients;
-  const tagsNeeded = options.parameters.exemptionTagKey !== undefined;
-  let notebook = await describeNotebook(sagemaker, name, tagsNeeded);
+  let notebook = described;
   let verdict = notebook
     ? await assessNotebook(notebook, session.network, options.parameters)
     : ({ compliance: 'NOT_APPLICABLE', annotation: NO_LONGER_EXISTS } as const);
-  if (notebook && verdict.compliance === 'NON_COMPLIANT' && !tagsNeeded) {
+  if (notebook && verdict.compliance === 'NON_COMPLIANT' && !exemptionChecked(options)) {
     // Its tags say who owns it, and so where to fix it (EC2 facts come from the cache this time).
-    notebook = await withTags(sagemaker, notebook);
+    notebook = await withTags(session.clients.sagemaker, notebook);
     verdict = await assessNotebook(notebook, session.network, options.parameters);
   }
   const identity = notebook ?? identityFromSummary(summary);
+  const name = summary.NotebookInstanceName ?? '';
   const arn = summary.NotebookInstanceArn;
   await queue.add((configIds) => ({
     ...verdict,
     ...target(reconcileId(name, arn, configIds, options.log), options),
     notebook: identity,
   }));
+}
+
+/** The exemption check needs every notebook's tags: they are read with its description. */
+function exemptionChecked(options: SweepOptions): boolean {
+  return options.parameters.exemptionTagKey !== undefined;
 }
 
 function target(resourceId: string, options: SweepOptions) {

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EvaluationDeliveryError } from '../../../rule/config/report';
-import { MAX_BATCHES_WAITING } from '../../../rule/config/sweep';
+import { ASSESSING_PER_DESCRIBE, MAX_BATCHES_WAITING } from '../../../rule/config/sweep';
 import { lambdaContext, RULE_NAME, SCHEDULED_TIME, scheduledEvent } from '../../fixtures/events';
 import {
   configMock,
@@ -355,6 +355,31 @@ describe('handler: the sweep as a pipeline', () => {
     expect(putEvaluationsSent()).toHaveLength(120);
   });
 
+  it('notebooks waiting for their EC2 facts do not hold back describing the next ones, up to a bound', async () => {
+    const calls: string[] = [];
+    mockNotebooks(many(20), calls);
+    let releaseSubnets = () => {};
+    ec2Mock.on(DescribeSubnetsCommand).callsFake(
+      ({ Filters = [] }: { Filters?: { Values?: string[] }[] }) =>
+        new Promise((resolve) => {
+          releaseSubnets = () =>
+            resolve({ Subnets: (Filters[0]?.Values ?? []).map((SubnetId) => ({ SubnetId, VpcId: VPC })) });
+        }),
+    );
+    const { handler } = testHandler({ sweepConcurrency: 2 });
+    const sweeping = handler(scheduledEvent(), lambdaContext());
+    for (let turn = 0; turn < 30; turn++) await tick();
+    // 2 described at a time; described ones wait for the subnet, up to 2 × ASSESSING_PER_DESCRIBE of them
+    // (and the 2 described when that was reached).
+    const described = calls.filter((call) => call === 'describe').length;
+    expect(described).toBeGreaterThanOrEqual(2 * ASSESSING_PER_DESCRIBE);
+    expect(described).toBeLessThanOrEqual(2 * ASSESSING_PER_DESCRIBE + 2);
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeSubnetsCommand, 1);
+    releaseSubnets();
+    await sweeping;
+    expect(putEvaluationsSent()).toHaveLength(20);
+  });
+
   it('when delivery falls behind, new notebooks wait: a bounded number of results is held', async () => {
     const calls: string[] = [];
     mockNotebooks(many(3_000), calls);
@@ -365,7 +390,7 @@ describe('handler: the sweep as a pipeline', () => {
     const { handler } = testHandler({ sweepConcurrency: 8 });
     const sweeping = handler(scheduledEvent(), lambdaContext());
     // Config holds the first batch: at most MAX_BATCHES_WAITING full batches, one partial batch and the
-    // notebooks being evaluated are held; describing stops.
+    // notebooks being described or assessed are held; describing stops.
     const describes = () => calls.filter((call) => call === 'describe').length;
     let described = 0;
     for (let unchanged = 0; unchanged < 20; ) {
@@ -375,7 +400,7 @@ describe('handler: the sweep as a pipeline', () => {
     }
     expect(releases).toHaveLength(1);
     expect(described).toBeGreaterThanOrEqual(MAX_BATCHES_WAITING * 100);
-    expect(described).toBeLessThanOrEqual((MAX_BATCHES_WAITING + 1) * 100 + 8);
+    expect(described).toBeLessThanOrEqual((MAX_BATCHES_WAITING + 1) * 100 + 8 * (1 + ASSESSING_PER_DESCRIBE));
     let done = false;
     void sweeping.finally(() => {
       done = true;
