@@ -88,8 +88,8 @@ export function createHandler(dependencies: HandlerDependencies): RuleHandler {
 
 /**
  * Deployment settings from the Lambda's environment: MEMBER_ACCOUNT_ROLE_NAME (organization mode),
- * SWEEP_CONCURRENCY (parallel notebooks in a periodic sweep) and SECURITY_HUB_FINDINGS (`import` or `off`,
- * absent = off). A bad value fails the Lambda's start, loudly.
+ * SWEEP_CONCURRENCY (SageMaker calls on their way at once in a periodic sweep) and SECURITY_HUB_FINDINGS
+ * (`import` or `off`, absent = off). A bad value fails the Lambda's start, loudly.
  */
 export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv): HandlerDependencies {
   const concurrency = env.SWEEP_CONCURRENCY;

@@ -17,6 +17,7 @@ import type { RuleParameters } from '../parameters';
 import { describeNotebook, notebookSummaries, withTags } from '../sagemaker';
 import { describeError } from '../text';
 import { BatchQueue } from './batch-queue';
+import { CallSlots } from './call-slots';
 import { NOTEBOOK_RESOURCE_TYPE } from './event';
 import {
   type ConfigResourceIds,
@@ -31,8 +32,8 @@ import { MAX_EVALUATIONS_PER_CALL, type ResourceEvaluation } from './report';
 export const DEFAULT_SWEEP_CONCURRENCY = 16;
 /** Full batches that may wait for delivery (e.g. while Config's inventory is still being read). */
 export const MAX_BATCHES_WAITING = 10;
-/** Described notebooks waiting for their EC2 facts, per notebook being described. */
-export const ASSESSING_PER_DESCRIBE = 4;
+/** Described notebooks that may wait for their EC2 facts (or a slot for their tags), per SageMaker call slot. */
+export const ASSESSING_PER_SLOT = 4;
 
 export type SweepLog = InventoryLog;
 
@@ -170,9 +171,10 @@ interface Listing {
 }
 
 /**
- * Lists notebooks and evaluates each as the pages arrive: `concurrency` described at a time; a described notebook
- * frees its place while it waits for its EC2 facts (the first of each subnet waits for a lookup or two), up to
- * ASSESSING_PER_DESCRIBE times as many.
+ * Lists notebooks and evaluates each as the pages arrive, with at most `concurrency` SageMaker calls on their way
+ * (a notebook's description, and the tags of a NON_COMPLIANT one). A described notebook waiting for its EC2 facts
+ * holds no slot (the first of each subnet waits for a lookup or two); up to ASSESSING_PER_SLOT times as many of
+ * them may wait.
  */
 async function evaluateListed(
   session: AccountSession,
@@ -180,6 +182,7 @@ async function evaluateListed(
   queue: BatchQueue<PendingEvaluation>,
 ): Promise<Listing> {
   const concurrency = options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY;
+  const sagemakerCalls = new CallSlots(concurrency);
   const now = options.now ?? Date.now;
   const keys = new Set<string>();
   const failures: SweepFailure[] = [];
@@ -193,21 +196,22 @@ async function evaluateListed(
       count += 1;
       const name = summary.NotebookInstanceName ?? '';
       if (name) keys.add(name.toLowerCase());
-      while (describing.size >= concurrency || assessing.size >= concurrency * ASSESSING_PER_DESCRIBE)
-        await Promise.race([...describing, ...assessing]);
+      while (assessing.size >= concurrency * ASSESSING_PER_SLOT) await Promise.race(assessing);
+      await sagemakerCalls.acquire();
       if (options.deadline !== undefined && now() >= options.deadline) {
+        sagemakerCalls.release();
         notStarted.push(name);
         continue;
       }
       const failed = (failure: unknown) => {
         failures.push({ notebook: name, error: failure });
       };
-      const described = describeNotebook(session.clients.sagemaker, name, exemptionChecked(options)).then(
-        (notebook) => {
-          track(assessing, assessAndQueue(session, options, summary, notebook, queue).catch(failed));
-        },
-        failed,
-      );
+      const described = describeNotebook(session.clients.sagemaker, name, exemptionChecked(options))
+        .finally(() => sagemakerCalls.release())
+        .then((notebook) => {
+          const assessment = assessAndQueue(session, options, summary, notebook, queue, sagemakerCalls);
+          track(assessing, assessment.catch(failed));
+        }, failed);
       track(describing, described);
     }
   } catch (listingError) {
@@ -231,6 +235,7 @@ async function assessAndQueue(
   summary: NotebookInstanceSummary,
   described: Notebook | undefined,
   queue: BatchQueue<PendingEvaluation>,
+  sagemakerCalls: CallSlots,
 ): Promise<void> {
   let notebook = described;
   let verdict = notebook
@@ -238,7 +243,8 @@ async function assessAndQueue(
     : ({ compliance: 'NOT_APPLICABLE', annotation: NO_LONGER_EXISTS } as const);
   if (notebook && verdict.compliance === 'NON_COMPLIANT' && !exemptionChecked(options)) {
     // Its tags say who owns it, and so where to fix it (EC2 facts come from the cache this time).
-    notebook = await withTags(session.clients.sagemaker, notebook);
+    const untagged = notebook;
+    notebook = await sagemakerCalls.run(() => withTags(session.clients.sagemaker, untagged));
     verdict = await assessNotebook(notebook, session.network, options.parameters);
   }
   const identity = notebook ?? identityFromSummary(summary);

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EvaluationDeliveryError } from '../../../rule/config/report';
-import { ASSESSING_PER_DESCRIBE, MAX_BATCHES_WAITING } from '../../../rule/config/sweep';
+import { ASSESSING_PER_SLOT, MAX_BATCHES_WAITING } from '../../../rule/config/sweep';
 import { lambdaContext, RULE_NAME, SCHEDULED_TIME, scheduledEvent } from '../../fixtures/events';
 import {
   configMock,
@@ -334,24 +334,29 @@ describe('handler: the sweep as a pipeline', () => {
     }
   });
 
-  it('describes at most SWEEP_CONCURRENCY notebooks at once', async () => {
+  it('makes at most SWEEP_CONCURRENCY SageMaker calls at once (descriptions and the tags of NON_COMPLIANT notebooks)', async () => {
     mockNotebooks(many(120));
     let inFlight = 0;
     let most = 0;
-    sagemakerMock.on(DescribeNotebookInstanceCommand).callsFake(async ({ NotebookInstanceName }) => {
+    const counted = async <T>(answer: T): Promise<T> => {
       inFlight += 1;
       most = Math.max(most, inFlight);
       await tick();
       inFlight -= 1;
-      return {
+      return answer;
+    };
+    sagemakerMock.on(DescribeNotebookInstanceCommand).callsFake(({ NotebookInstanceName }) =>
+      counted({
         NotebookInstanceName,
         NotebookInstanceArn: arnOf(NotebookInstanceName),
         DirectInternetAccess: 'Enabled',
-      };
-    });
+      }),
+    );
+    sagemakerMock.on(ListTagsCommand).callsFake(() => counted({ Tags: [] }));
     const { handler } = testHandler({ sweepConcurrency: 5 });
     await handler(scheduledEvent(), lambdaContext());
     expect(most).toBe(5);
+    expect(sagemakerMock).toHaveReceivedCommandTimes(ListTagsCommand, 120);
     expect(putEvaluationsSent()).toHaveLength(120);
   });
 
@@ -369,11 +374,11 @@ describe('handler: the sweep as a pipeline', () => {
     const { handler } = testHandler({ sweepConcurrency: 2 });
     const sweeping = handler(scheduledEvent(), lambdaContext());
     for (let turn = 0; turn < 30; turn++) await tick();
-    // 2 described at a time; described ones wait for the subnet, up to 2 × ASSESSING_PER_DESCRIBE of them
+    // 2 described at a time; described ones wait for the subnet, up to 2 × ASSESSING_PER_SLOT of them
     // (and the 2 described when that was reached).
     const described = calls.filter((call) => call === 'describe').length;
-    expect(described).toBeGreaterThanOrEqual(2 * ASSESSING_PER_DESCRIBE);
-    expect(described).toBeLessThanOrEqual(2 * ASSESSING_PER_DESCRIBE + 2);
+    expect(described).toBeGreaterThanOrEqual(2 * ASSESSING_PER_SLOT);
+    expect(described).toBeLessThanOrEqual(2 * ASSESSING_PER_SLOT + 2);
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeSubnetsCommand, 1);
     releaseSubnets();
     await sweeping;
@@ -400,7 +405,7 @@ describe('handler: the sweep as a pipeline', () => {
     }
     expect(releases).toHaveLength(1);
     expect(described).toBeGreaterThanOrEqual(MAX_BATCHES_WAITING * 100);
-    expect(described).toBeLessThanOrEqual((MAX_BATCHES_WAITING + 1) * 100 + 8 * (1 + ASSESSING_PER_DESCRIBE));
+    expect(described).toBeLessThanOrEqual((MAX_BATCHES_WAITING + 1) * 100 + 8 * (1 + ASSESSING_PER_SLOT));
     let done = false;
     void sweeping.finally(() => {
       done = true;
