@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import {
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
+  type DescribeSecurityGroupsCommandInput,
   DescribeSubnetsCommand,
   EC2Client,
   type IpPermission,
@@ -26,6 +27,7 @@ import { evaluateNotebook, factsNeeded } from '../../rule/evaluate';
 import { NetworkFactsLookup } from '../../rule/network';
 import { DEFAULT_IAC_OWNERSHIP_TAG_KEYS, iacOwnerOf, ownershipNote } from '../../rule/ownership';
 import { type RuleParameters, toInputParameters } from '../../rule/parameters';
+import { filterValues } from '../fixtures/ec2-filters';
 import { pythonFor, withPython3 } from '../support/needs-python';
 import { WITHOUT_THE_SDK } from './without-the-sdk';
 
@@ -114,8 +116,11 @@ async function ruleSays(test: Case): Promise<string> {
   ec2Mock.reset();
   ec2Mock.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: test.subnetId, VpcId: test.vpcId }] });
   ec2Mock.on(DescribeRouteTablesCommand).resolves({ RouteTables: [...test.routeTables] });
-  ec2Mock.on(DescribeSecurityGroupsCommand).callsFake(({ GroupIds = [] }: { GroupIds?: string[] }) => ({
-    SecurityGroups: GroupIds.map((GroupId) => ({ GroupId, IpPermissions: test.ingress[GroupId] ?? [] })),
+  ec2Mock.on(DescribeSecurityGroupsCommand).callsFake((input: DescribeSecurityGroupsCommandInput) => ({
+    SecurityGroups: filterValues(input, 'group-id').map((GroupId) => ({
+      GroupId,
+      IpPermissions: test.ingress[GroupId] ?? [],
+    })),
   }));
   const ec2 = new EC2Client({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
   const notebook = {
